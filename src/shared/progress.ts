@@ -1,0 +1,14 @@
+/** The shape every workflow's `progress` query returns; the CLI renders it while waiting. */
+export interface Progress {
+  /** The pattern's own words for where it is, e.g. `waiting for approval`, `compensating`. */
+  step: string;
+  /** Overall state: running, waiting (on a person, a timer or an event), or finished. */
+  state: 'running' | 'waiting' | 'completed' | 'failed';
+  /** Units done and total, where the pattern counts something (branches, steps, iterations). */
+  done?: number;
+  total?: number;
+  /** Anything else worth showing: per-pattern state (pending approval, executed steps, …). */
+  details?: Record<string, unknown>;
+}
+
+export const PROGRESS_QUERY = 'progress';

@@ -1,0 +1,17 @@
+/**
+ * Worker entrypoint for production: `npm run worker` (or `node --import tsx src/workers/main.ts`). Connects with the
+ * standard Temporal environment configuration and runs until SIGINT/SIGTERM, which the SDK turns into a graceful
+ * shutdown: polling stops, in-flight activities get the grace time to finish, then are cancelled.
+ */
+import { NativeConnection } from '@temporalio/worker';
+import { temporalTarget } from '../runtime/connection.js';
+import { createWorker } from './worker.js';
+
+const target = temporalTarget();
+const connection = await NativeConnection.connect(target.connectionOptions);
+try {
+  const worker = await createWorker({ connection, namespace: target.namespace });
+  await worker.run();
+} finally {
+  await connection.close();
+}

@@ -1,0 +1,35 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../activities/index.js';
+import { installRuntime } from '../runtime/logging.js';
+import { TASK_QUEUE } from '../shared/task-queues.js';
+
+export const workflowsPath = path.join(path.dirname(fileURLToPath(import.meta.url)), '../workflows/index.ts');
+
+export interface OrchestraWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue?: string;
+  /** A prebuilt workflow bundle (see `npm run build:workflows`); without one the worker bundles at start. */
+  workflowBundlePath?: string;
+  activityDeps?: ActivityDeps;
+  /** Extra worker settings (concurrency, tuner, interceptors, …). */
+  overrides?: Partial<WorkerOptions>;
+}
+
+/** A worker that runs every Orchestra workflow and activity on one task queue. */
+export async function createWorker(options: OrchestraWorkerOptions): Promise<Worker> {
+  installRuntime();
+  const bundlePath = options.workflowBundlePath ?? process.env.ORCHESTRA_WORKFLOW_BUNDLE;
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue ?? TASK_QUEUE,
+    ...(bundlePath ? { workflowBundle: { codePath: path.resolve(bundlePath) } } : { workflowsPath }),
+    activities: createActivities(options.activityDeps),
+    // In-flight activities get this long to finish after SIGINT/SIGTERM before they are cancelled.
+    shutdownGraceTime: '10 seconds',
+    ...options.overrides,
+  });
+}

@@ -1,0 +1,13 @@
+import { ApplicationFailure } from '@temporalio/workflow';
+import type { z } from 'zod';
+import { validate } from '../../shared/validation.js';
+
+/**
+ * Validates a workflow's input inside the workflow (inputs can arrive from any client, not only ours).
+ * Bad input fails the run at once with a non-retryable `InvalidInput` naming each field, before any step runs.
+ */
+export function parseInput<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
+  const parsed = validate(schema, raw);
+  if (!parsed.ok) throw ApplicationFailure.create({ type: 'InvalidInput', message: parsed.message, nonRetryable: true });
+  return parsed.value;
+}
