@@ -5,8 +5,10 @@
  */
 import { NativeConnection } from '@temporalio/worker';
 import { temporalTarget } from '../runtime/connection.js';
+import { installRuntime } from '../runtime/logging.js';
 import { createWorker } from './worker.js';
 
+installRuntime(); // before anything touches the Temporal runtime
 const target = temporalTarget();
 const connection = await NativeConnection.connect(target.connectionOptions);
 try {

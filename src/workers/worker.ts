@@ -2,7 +2,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
-import { installRuntime } from '../runtime/logging.js';
 import { TASK_QUEUE } from '../shared/task-queues.js';
 
 export const workflowsPath = path.join(path.dirname(fileURLToPath(import.meta.url)), '../workflows/index.ts');
@@ -20,7 +19,6 @@ export interface OrchestraWorkerOptions {
 
 /** A worker that runs every Orchestra workflow and activity on one task queue. */
 export async function createWorker(options: OrchestraWorkerOptions): Promise<Worker> {
-  installRuntime();
   const bundlePath = options.workflowBundlePath ?? process.env.ORCHESTRA_WORKFLOW_BUNDLE;
   return Worker.create({
     connection: options.connection,

@@ -1,0 +1,26 @@
+/**
+ * `npm test`: resolves the Temporal binaries once (installing them into the tool cache if needed, with one line said),
+ * then runs every test file under test/ with node's built-in runner.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { findLocal, TEMPORAL_CLI, TEMPORAL_TEST_SERVER } from '../src/runtime/binaries.js';
+import { projectRoot } from '../src/runtime/paths.js';
+
+for (const tool of [TEMPORAL_CLI, TEMPORAL_TEST_SERVER]) {
+  const found = findLocal(tool);
+  if (found) process.env[tool.envVar] = found; // test processes skip the lookup
+}
+
+const filter = process.argv.slice(2);
+const files = fs.readdirSync(path.join(projectRoot, 'test'), { recursive: true, encoding: 'utf8' })
+  .filter((f) => f.endsWith('.test.ts'))
+  .filter((f) => !filter.length || filter.some((word) => f.includes(word)))
+  .sort()
+  .map((f) => path.join('test', f));
+
+const result = spawnSync(process.execPath, [
+  '--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`, ...files,
+], { cwd: projectRoot, stdio: 'inherit' });
+process.exit(result.status ?? 1);

@@ -1,0 +1,190 @@
+/**
+ * The typed Orchestra client: validates input with the workflow's own schema before anything starts, starts runs with
+ * readable ids, summaries and search attributes, follows progress, and talks to running workflows.
+ */
+import { Client, Connection, WorkflowFailedError, type WorkflowExecutionInfo, type WorkflowHandle } from '@temporalio/client';
+import type { z } from 'zod';
+import { runUrl, temporalTarget, type TemporalTarget } from '../runtime/connection.js';
+import { catalog, isWorkflowType, type WorkflowType } from '../schemas/catalog.js';
+import type { Progress } from '../shared/progress.js';
+import { PROGRESS_QUERY } from '../shared/progress.js';
+import { PATTERN } from '../shared/search-attributes.js';
+import { TASK_QUEUE } from '../shared/task-queues.js';
+import { describeIssues } from '../shared/validation.js';
+
+export type InputOf<T extends WorkflowType> = z.input<(typeof catalog)[T]['input']>;
+export type ResultOf<T extends WorkflowType> = z.output<(typeof catalog)[T]['output']>;
+
+/** Bad input, found before anything started. `issues` name each field. */
+export class InvalidInputError extends Error {
+  constructor(readonly workflowType: string, readonly issues: string) {
+    super(`invalid input for ${workflowType}: ${issues}`);
+    this.name = 'InvalidInputError';
+  }
+}
+
+export class UnknownWorkflowError extends Error {
+  constructor(name: string) {
+    super(`unknown workflow type "${name}"; known types: ${Object.keys(catalog).join(', ')}`);
+    this.name = 'UnknownWorkflowError';
+  }
+}
+
+export class TemporalUnreachableError extends Error {
+  constructor(readonly address: string, cause: unknown) {
+    super(`cannot reach Temporal at ${address}: ${cause instanceof Error ? cause.message : String(cause)}\n` +
+      'Start a local one with `npm start` (it starts the dev server and a worker), or point TEMPORAL_ADDRESS ' +
+      '(or a TEMPORAL_PROFILE) at your cluster.');
+    this.name = 'TemporalUnreachableError';
+  }
+}
+
+export interface StartOptions {
+  /** Defaults to the workflow's readable id plus a unique suffix. */
+  workflowId?: string;
+  taskQueue?: string;
+}
+
+export interface StartedRun {
+  workflowType: string;
+  workflowId: string;
+  runId: string;
+  /** The run's page in the Temporal Web UI, when the UI's address is known. */
+  url?: string;
+}
+
+export class Orchestra {
+  private constructor(readonly client: Client, readonly target: TemporalTarget, private readonly owned?: Connection) {}
+
+  /** Connects with the standard Temporal environment configuration (or the local dev server). */
+  static async connect(target: TemporalTarget = temporalTarget()): Promise<Orchestra> {
+    let connection: Connection;
+    try {
+      connection = await Connection.connect({ ...target.connectionOptions, connectTimeout: '5 seconds' });
+    } catch (err) {
+      throw new TemporalUnreachableError(target.address, err);
+    }
+    return new Orchestra(new Client({ connection, namespace: target.namespace }), target, connection);
+  }
+
+  /** Wraps an existing client (tests, the demo runner). */
+  static fromClient(client: Client, target: Partial<TemporalTarget> = {}): Orchestra {
+    return new Orchestra(client, { ...temporalTarget(), ...target, namespace: client.options.namespace });
+  }
+
+  /** Validates input against the workflow's schema, returning the parsed value or throwing InvalidInputError. */
+  validate<T extends WorkflowType>(type: T, input: unknown): z.output<(typeof catalog)[T]['input']> {
+    return validateInput(type, input);
+  }
+
+  async start<T extends WorkflowType>(type: T, input: InputOf<T>, options: StartOptions = {}): Promise<StartedRun> {
+    const spec = specOf(type);
+    const parsed = this.validate(type, input);
+    const workflowId = options.workflowId ?? spec.workflowId(parsed as never, uniqueSuffix());
+    const handle = await this.client.workflow.start(type, {
+      taskQueue: options.taskQueue ?? TASK_QUEUE,
+      workflowId,
+      args: [input],
+      staticSummary: spec.summary(parsed as never),
+      staticDetails: spec.description,
+      typedSearchAttributes: [{ key: PATTERN, value: type }],
+    });
+    return { workflowType: type, workflowId, runId: handle.firstExecutionRunId, url: this.url(workflowId, handle.firstExecutionRunId) };
+  }
+
+  /** Starts a run and waits for its result, reporting progress (polled from the `progress` query) on the way. */
+  async execute<T extends WorkflowType>(
+    type: T,
+    input: InputOf<T>,
+    options: StartOptions & { onStart?: (run: StartedRun) => void; onProgress?: (p: Progress) => void } = {},
+  ): Promise<ResultOf<T>> {
+    const run = await this.start(type, input, options);
+    options.onStart?.(run);
+    return this.result(run.workflowId, options.onProgress) as Promise<ResultOf<T>>;
+  }
+
+  /** Waits for a run's result; throws WorkflowFailedError (with the failure's type and cause) when it failed. */
+  async result(workflowId: string, onProgress?: (p: Progress) => void): Promise<unknown> {
+    const handle = this.client.workflow.getHandle(workflowId);
+    if (!onProgress) return handle.result();
+    let done = false;
+    const poll = (async () => {
+      while (!done) {
+        try {
+          onProgress(await this.progress(workflowId));
+        } catch {
+          // not started yet, or finished between polls: the result tells the rest
+        }
+        await new Promise((resolve) => setTimeout(resolve, 400));
+      }
+    })();
+    try {
+      return await handle.result();
+    } finally {
+      done = true;
+      await poll;
+    }
+  }
+
+  async progress(workflowId: string): Promise<Progress> {
+    return this.client.workflow.getHandle(workflowId).query<Progress>(PROGRESS_QUERY);
+  }
+
+  async describe(workflowId: string) {
+    return this.client.workflow.getHandle(workflowId).describe();
+  }
+
+  async update(workflowId: string, name: string, args: unknown[] = []): Promise<unknown> {
+    const handle = this.client.workflow.getHandle(workflowId);
+    return args.length ? handle.executeUpdate(name, { args: args as [unknown, ...unknown[]] }) : handle.executeUpdate(name);
+  }
+
+  async signal(workflowId: string, name: string, args: unknown[] = []): Promise<void> {
+    await this.client.workflow.getHandle(workflowId).signal(name, ...args);
+  }
+
+  async cancel(workflowId: string): Promise<void> {
+    await this.client.workflow.getHandle(workflowId).cancel();
+  }
+
+  /** Recent runs, newest first; `query` is a Temporal visibility query, e.g. `OrchestraPattern = "reminder"`. */
+  async list(query?: string, limit = 20): Promise<WorkflowExecutionInfo[]> {
+    const runs: WorkflowExecutionInfo[] = [];
+    for await (const run of this.client.workflow.list({ query, pageSize: limit })) {
+      runs.push(run);
+      if (runs.length >= limit) break;
+    }
+    return runs;
+  }
+
+  handle(workflowId: string): WorkflowHandle {
+    return this.client.workflow.getHandle(workflowId);
+  }
+
+  url(workflowId: string, runId?: string): string | undefined {
+    return runUrl(this.target, workflowId, runId);
+  }
+
+  async close(): Promise<void> {
+    await this.owned?.close();
+  }
+}
+
+/** Checks input against the workflow's schema without a server: returns the parsed value or throws InvalidInputError. */
+export function validateInput<T extends WorkflowType>(type: T, input: unknown): z.output<(typeof catalog)[T]['input']> {
+  const result = specOf(type).input.safeParse(input);
+  if (!result.success) throw new InvalidInputError(type, describeIssues(result.error));
+  return result.data as z.output<(typeof catalog)[T]['input']>;
+}
+
+export function specOf(type: string) {
+  if (!isWorkflowType(type)) throw new UnknownWorkflowError(type);
+  return catalog[type];
+}
+
+/** A short, sortable, unique suffix for workflow ids: time in base 36 plus random letters. */
+export function uniqueSuffix(): string {
+  return `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+}
+
+export { WorkflowFailedError };

@@ -1,0 +1,39 @@
+import type { InputOf } from '../client/api.js';
+import type { WorkflowType } from '../schemas/catalog.js';
+
+/** One demo run: what `npm start` starts to show a pattern, with a readable id. */
+export interface DemoRun<T extends WorkflowType = WorkflowType> {
+  title: string;
+  type: T;
+  input: InputOf<T>;
+  workflowId: string;
+  /** Optional interaction while it runs (e.g. a person approving), given the run's workflow id. */
+  interact?: (act: DemoActions) => Promise<void>;
+}
+
+export interface DemoActions {
+  workflowId: string;
+  update(name: string, args?: unknown[]): Promise<unknown>;
+  waitForStep(predicate: (step: string) => boolean): Promise<void>;
+}
+
+function run<T extends WorkflowType>(r: DemoRun<T>): DemoRun {
+  return r as unknown as DemoRun;
+}
+
+/** The demo: one or more runs per pattern. `stamp` keeps ids unique across restarts of a persisted server. */
+export function demoRuns(stamp: string): DemoRun[] {
+  return [
+    run({
+      title: 'Durable reminder (timer + update)',
+      type: 'reminder',
+      workflowId: `demo-reminder-${stamp}`,
+      input: { recipient: 'ada@example.com', message: 'Review the quarterly report', delay: '1 day' },
+      // A person decides not to wait a day: the `sendNow` update ends the durable timer.
+      interact: async (act) => {
+        await act.waitForStep((step) => step.startsWith('waiting'));
+        await act.update('sendNow');
+      },
+    }),
+  ];
+}

@@ -1,0 +1,72 @@
+/**
+ * `npm start`: the main job. Starts the Temporal dev server (unless a cluster is configured), a worker, and the demo
+ * runs; prints each run's id, final status and Web UI link; then keeps serving until Ctrl-C so the runs can be browsed.
+ * `npm start -- --once` exits after the demo: 0 when every run completed, 1 otherwise.
+ */
+import path from 'node:path';
+import { Client } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { Orchestra } from './client/api.js';
+import { printOutcomes, runDemos } from './demo/run-demo.js';
+import { demoRuns } from './demo/runs.js';
+import { LOCAL_UI_PORT, temporalTarget } from './runtime/connection.js';
+import { installRuntime } from './runtime/logging.js';
+import { startDevServer } from './runtime/dev-server.js';
+import { orchestraHome } from './runtime/paths.js';
+import { createWorker } from './workers/worker.js';
+
+installRuntime({ file: path.join(orchestraHome(), 'logs', 'worker.jsonl') }); // must precede the server and worker
+const once = process.argv.includes('--once');
+const target = temporalTarget();
+const log = (line: string) => console.log(line);
+
+let teardown = async () => {};
+let connection: NativeConnection;
+let client: Client;
+if (target.configured) {
+  log(`orchestra: using the Temporal cluster at ${target.address} (namespace ${target.namespace})`);
+  connection = await NativeConnection.connect(target.connectionOptions);
+  client = new Client({ connection, namespace: target.namespace });
+  teardown = () => connection.close();
+} else {
+  const dbFile = path.join(orchestraHome(), 'temporal.db');
+  log(`orchestra: starting the Temporal dev server — gRPC ${target.address}, Web UI http://localhost:${LOCAL_UI_PORT}, data ${dbFile}`);
+  const env = await startDevServer({ port: 7233, uiPort: LOCAL_UI_PORT, dbFile }).catch((err: unknown) => {
+    console.error(`orchestra: could not start the dev server on 127.0.0.1:7233 / :${LOCAL_UI_PORT} (${String(err)}).\n` +
+      'Is another `npm start` running? Stop it, or use it with TEMPORAL_ADDRESS=127.0.0.1:7233 npm start.');
+    process.exit(1);
+  });
+  connection = env.nativeConnection;
+  client = env.client;
+  teardown = () => env.teardown();
+}
+
+const worker = await createWorker({ connection, namespace: target.namespace });
+const orchestra = Orchestra.fromClient(client, target);
+const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-').toLowerCase();
+
+const demo = async () => {
+  log(`orchestra: worker running (logs: ${path.join(orchestraHome(), 'logs', 'worker.jsonl')}); starting the demo runs …`);
+  const outcomes = await runDemos(orchestra, demoRuns(stamp));
+  printOutcomes(outcomes, log);
+  return outcomes;
+};
+
+let exitCode = 0;
+try {
+  if (once) {
+    const outcomes = await worker.runUntil(demo());
+    exitCode = outcomes.every((o) => o.status === 'COMPLETED') ? 0 : 1;
+  } else {
+    const running = worker.run();
+    await demo();
+    log(`\norchestra: serving — browse the runs at ${target.uiUrl ?? 'your Temporal Web UI'}. Ctrl-C stops.`);
+    await running; // resolves after SIGINT/SIGTERM: the SDK shuts the worker down gracefully
+  }
+} catch (err) {
+  console.error(err);
+  exitCode = 1;
+} finally {
+  await teardown();
+}
+process.exit(exitCode);

@@ -1,0 +1,63 @@
+/**
+ * Shared test plumbing: the time-skipping test server and the local dev server (both from resolved binaries, never a
+ * download), one workflow bundle per test process, and workers on their own task queue per test.
+ */
+import { randomUUID } from 'node:crypto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Worker, type WorkerOptions, type WorkflowBundle } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../../src/activities/index.js';
+import { Orchestra } from '../../src/client/api.js';
+import { resolveExecutable, TEMPORAL_TEST_SERVER } from '../../src/runtime/binaries.js';
+import { startDevServer } from '../../src/runtime/dev-server.js';
+import { registerSearchAttributes } from '../../src/runtime/search-attributes.js';
+import { installRuntime } from '../../src/runtime/logging.js';
+import { workflowsPath } from '../../src/workers/worker.js';
+
+installRuntime({ level: 'ERROR' });
+
+/** The time-skipping test server (timers of days take milliseconds) with Orchestra's search attributes. */
+export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: resolveExecutable(TEMPORAL_TEST_SERVER) } });
+  await registerSearchAttributes(env.connection, env.namespace ?? 'default');
+  return env;
+}
+
+/** A real Temporal dev server (in-memory SQLite, random port, no UI) with Orchestra's search attributes. */
+export function localEnv(): Promise<TestWorkflowEnvironment> {
+  return startDevServer();
+}
+
+let bundle: Promise<WorkflowBundle> | undefined;
+/** The workflow bundle, built once per test process (bundling takes seconds; every worker in a file reuses it). */
+export function workflowBundle(): Promise<WorkflowBundle> {
+  bundle ??= bundleWorkflowCode({ workflowsPath, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } });
+  return bundle;
+}
+
+export interface WorkerRun {
+  taskQueue: string;
+  orchestra: Orchestra;
+  worker: Worker;
+}
+
+/**
+ * Runs `fn` while a worker polls a fresh task queue of `env`. Activities are the real ones (built from `deps`) unless
+ * `activities` replaces them — used only to inject infrastructure faults a real dependency cannot be made to produce.
+ */
+export async function withWorker<T>(
+  env: TestWorkflowEnvironment,
+  fn: (run: WorkerRun) => Promise<T>,
+  options: { deps?: ActivityDeps; activities?: object; worker?: Partial<WorkerOptions> } = {},
+): Promise<T> {
+  const taskQueue = `test-${randomUUID()}`;
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: options.activities ?? createActivities(options.deps),
+    ...options.worker,
+  });
+  const orchestra = Orchestra.fromClient(env.client);
+  return worker.runUntil(fn({ taskQueue, orchestra, worker }));
+}

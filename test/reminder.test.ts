@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { timeSkippingEnv, withWorker } from './helpers/temporal.js';
+
+const DAY = 24 * 60 * 60 * 1000;
+
+describe('reminder (time-skipping)', () => {
+  let env: TestWorkflowEnvironment;
+  let outboxDir: string;
+  before(async () => {
+    env = await timeSkippingEnv();
+    outboxDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orchestra-outbox-'));
+  });
+  after(async () => {
+    await env?.teardown();
+  });
+
+  it('waits a full day on a durable timer, then delivers exactly once', async () => {
+    await withWorker(env, async ({ orchestra, taskQueue }) => {
+      const startedAt = await env.currentTimeMs();
+      const result = await orchestra.execute('reminder', { recipient: 'ada@example.com', message: 'Ship it' }, { taskQueue });
+      assert.ok((await env.currentTimeMs()) - startedAt >= DAY, 'the server clock advanced by the full day');
+      assert.equal(result.snoozes, 0);
+      assert.equal(result.sentEarly, false);
+      const files = fs.readdirSync(outboxDir);
+      assert.equal(files.length, 1);
+      const message = JSON.parse(fs.readFileSync(path.join(outboxDir, files[0]), 'utf8'));
+      assert.equal(message.recipient, 'ada@example.com');
+      assert.equal(message.body, 'Ship it');
+    }, { deps: { outboxDir } });
+  });
+
+  it('a snooze moves the due time; an invalid snooze is rejected and changes nothing', async () => {
+    await withWorker(env, async ({ orchestra, taskQueue }) => {
+      const run = await orchestra.start('reminder', { recipient: 'bob@example.com', message: 'Call back', delay: '2h' }, { taskQueue });
+      const handle = orchestra.handle(run.workflowId);
+      await assert.rejects(handle.executeUpdate('snooze', { args: [{ by: 'soon' }] }), (err: unknown) => {
+        assert.ok(err instanceof WorkflowUpdateFailedError);
+        assert.match(String(err.cause?.message), /by: must be a positive duration/);
+        return true;
+      });
+      const before = (await orchestra.progress(run.workflowId)).details as { dueAt: string; snoozes: number };
+      assert.equal(before.snoozes, 0);
+      const answer = await handle.executeUpdate('snooze', { args: [{ by: '1h' }] }) as { dueAt: string };
+      assert.equal(Date.parse(answer.dueAt) - Date.parse(before.dueAt), 60 * 60 * 1000);
+      const result = await orchestra.result(run.workflowId) as { snoozes: number; dueAt: string };
+      assert.equal(result.snoozes, 1);
+      assert.equal(result.dueAt, answer.dueAt);
+    }, { deps: { outboxDir } });
+  });
+
+  it('sendNow ends the wait and delivers at once', async () => {
+    await withWorker(env, async ({ orchestra, taskQueue }) => {
+      const run = await orchestra.start('reminder', { recipient: 'cy@example.com', message: 'Now', delay: '7 days' }, { taskQueue });
+      const handle = orchestra.handle(run.workflowId);
+      await handle.executeUpdate('sendNow');
+      const result = await orchestra.result(run.workflowId) as { sentEarly: boolean };
+      assert.equal(result.sentEarly, true);
+      const progress = await orchestra.progress(run.workflowId);
+      assert.equal(progress.state, 'completed');
+    }, { deps: { outboxDir } });
+  });
+
+  it('rejects invalid input inside the workflow with a non-retryable, field-level InvalidInput failure', async () => {
+    await withWorker(env, async ({ orchestra, taskQueue }) => {
+      const handle = await orchestra.client.workflow.start('reminder', {
+        taskQueue, workflowId: `bad-${Date.now()}`, args: [{ recipient: 'not-an-email', message: '' }],
+      });
+      await assert.rejects(handle.result(), (err: unknown) => {
+        assert.ok(err instanceof WorkflowFailedError);
+        assert.ok(err.cause instanceof ApplicationFailure);
+        assert.equal(err.cause.type, 'InvalidInput');
+        assert.equal(err.cause.nonRetryable, true);
+        assert.match(err.cause.message, /recipient: must be an email address/);
+        assert.match(err.cause.message, /message: must not be empty/);
+        return true;
+      });
+    }, { deps: { outboxDir } });
+  });
+});

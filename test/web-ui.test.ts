@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { defaultPayloadConverter } from '@temporalio/common';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { PATTERN, STATUS } from '../src/shared/search-attributes.js';
+import { localEnv, withWorker } from './helpers/temporal.js';
+
+describe('what a person sees in the Web UI (local dev server)', () => {
+  let env: TestWorkflowEnvironment;
+  before(async () => {
+    env = await localEnv();
+  });
+  after(async () => {
+    await env?.teardown();
+  });
+
+  it('a run carries a readable id, a summary, search attributes and named activity summaries', async () => {
+    const outboxDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orchestra-ui-'));
+    await withWorker(env, async ({ orchestra, taskQueue }) => {
+      const run = await orchestra.start('reminder', { recipient: 'grace@example.com', message: 'Stand-up', delay: '1s' }, { taskQueue });
+      assert.match(run.workflowId, /^reminder-grace-/);
+      await orchestra.result(run.workflowId);
+
+      const description = await orchestra.describe(run.workflowId);
+      assert.equal(await description.staticSummary(), 'Remind grace@example.com in 1s');
+      assert.equal(description.typedSearchAttributes.get(PATTERN), 'reminder');
+      assert.equal(description.typedSearchAttributes.get(STATUS), 'completed');
+
+      const history = await orchestra.handle(run.workflowId).fetchHistory();
+      const summaries = (history.events ?? [])
+        .filter((e) => e.activityTaskScheduledEventAttributes)
+        .map((e) => defaultPayloadConverter.fromPayload(e.userMetadata!.summary!));
+      assert.deepEqual(summaries, ['deliver reminder to grace@example.com']);
+      // The "current details" pane: the SDK's built-in metadata query answers what the workflow last set.
+      const metadata = await orchestra.handle(run.workflowId).query<{ currentDetails: string }>('__temporal_workflow_metadata');
+      assert.match(metadata.currentDetails, /completed.*delivered/);
+
+      const listed = await orchestra.list(`OrchestraPattern = "reminder" AND OrchestraStatus = "completed"`);
+      assert.ok(listed.some((r) => r.workflowId === run.workflowId));
+    }, { deps: { outboxDir } });
+  });
+});
