@@ -2,7 +2,8 @@
  * Records the event histories the replay test (test/replay.test.ts) replays: runs the demo against a fresh, in-memory
  * dev server and a real worker, then saves each run's history to test/histories/<workflowType>.<name>.json.
  * Run it after changing a workflow on purpose (and keep the old histories if old runs must still replay):
- *   npm run record-histories
+ *   npm run record-histories              (every demo run)
+ *   npm run record-histories -- orderSaga (only the demo runs of these workflow types)
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,7 +23,8 @@ const dir = path.join(projectRoot, 'test', 'histories');
 try {
   const worker: Worker = await createWorker({ connection: env.nativeConnection, namespace: 'default' });
   const orchestra = Orchestra.fromClient(env.client);
-  const runs = demoRuns('recorded');
+  const only = process.argv.slice(2);
+  const runs = demoRuns('recorded').filter((run) => !only.length || only.includes(run.type));
   const outcomes = await worker.runUntil(runDemos(orchestra, runs));
   printOutcomes(outcomes);
   fs.mkdirSync(dir, { recursive: true });
