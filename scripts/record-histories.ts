@@ -6,6 +6,7 @@
  *   npm run record-histories -- orderSaga (only the demo runs of these workflow types)
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Worker } from '@temporalio/worker';
@@ -15,13 +16,16 @@ import { demoRuns } from '../src/demo/runs.js';
 import { startDevServer } from '../src/runtime/dev-server.js';
 import { installRuntime } from '../src/runtime/logging.js';
 import { projectRoot } from '../src/runtime/paths.js';
-import { createWorker } from '../src/workers/worker.js';
+import { createWorker, openToolPool } from '../src/workers/worker.js';
 
 installRuntime({ level: 'WARN' });
+// A scratch home: the demo's store writes and files go there, not into the user's .orchestra.
+process.env.ORCHESTRA_HOME = fs.mkdtempSync(path.join(os.tmpdir(), 'orchestra-record-'));
+const mcp = await openToolPool();
 const env = await startDevServer();
 const dir = path.join(projectRoot, 'test', 'histories');
 try {
-  const worker: Worker = await createWorker({ connection: env.nativeConnection, namespace: 'default' });
+  const worker: Worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', activityDeps: { mcp } });
   const orchestra = Orchestra.fromClient(env.client);
   const only = process.argv.slice(2);
   const runs = demoRuns('recorded').filter((run) => !only.length || only.includes(run.type));
@@ -37,5 +41,6 @@ try {
   }
   if (outcomes.some((o) => o.status !== 'COMPLETED')) process.exitCode = 1;
 } finally {
+  await mcp.close();
   await env.teardown();
 }

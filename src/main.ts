@@ -13,11 +13,15 @@ import { LOCAL_UI_PORT, temporalTarget } from './runtime/connection.js';
 import { installRuntime } from './runtime/logging.js';
 import { startDevServer } from './runtime/dev-server.js';
 import { orchestraHome } from './runtime/paths.js';
-import { createWorker } from './workers/worker.js';
+import { createWorker, openToolPool } from './workers/worker.js';
 
 installRuntime({ file: path.join(orchestraHome(), 'logs', 'worker.jsonl') }); // must precede the server and worker
 const once = process.argv.includes('--once');
 const target = temporalTarget();
+const mcp = await openToolPool().catch((err: unknown) => {
+  console.error(`orchestra: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(2);
+});
 const log = (line: string) => console.log(line);
 
 let teardown = async () => {};
@@ -41,7 +45,7 @@ if (target.configured) {
   teardown = () => env.teardown();
 }
 
-const worker = await createWorker({ connection, namespace: target.namespace });
+const worker = await createWorker({ connection, namespace: target.namespace, activityDeps: { mcp } });
 const orchestra = Orchestra.fromClient(client, target);
 const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-').toLowerCase();
 
@@ -67,6 +71,7 @@ try {
   console.error(err);
   exitCode = 1;
 } finally {
+  await mcp.close();
   await teardown();
 }
 process.exit(exitCode);

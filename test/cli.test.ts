@@ -1,22 +1,22 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { orchestraCli } from './helpers/cli.js';
-import { localEnv, withWorker } from './helpers/temporal.js';
+import { localEnv, testDeps, withWorker, type TestDeps } from './helpers/temporal.js';
 
 describe('orchestra CLI', () => {
   let env: TestWorkflowEnvironment;
   let address: string;
-  let outboxDir: string;
+  let deps: TestDeps;
   before(async () => {
     env = await localEnv();
     address = env.connection.options.address;
-    outboxDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orchestra-cli-'));
+    deps = await testDeps();
   });
   after(async () => {
+    await deps?.close();
     await env?.teardown();
   });
 
@@ -66,20 +66,20 @@ describe('orchestra CLI', () => {
   });
 
   it('runs a workflow to completion and prints only the result JSON with --json', async () => {
-    const inputFile = path.join(outboxDir, 'input.json');
+    const inputFile = path.join(deps.home, 'input.json');
     fs.writeFileSync(inputFile, JSON.stringify({ recipient: 'dee@example.com', message: 'From a file', delay: '1s' }));
-    await withWorker(env, async ({ taskQueue }) => {
+    await withWorker(env, deps, async ({ taskQueue }) => {
       const { code, stdout } = await orchestraCli(['run', 'reminder', '--input', `@${inputFile}`, '--json'],
         { TEMPORAL_ADDRESS: address, ORCHESTRA_TASK_QUEUE: taskQueue });
       assert.equal(code, 0);
       const result = JSON.parse(stdout) as { recipient: string; snoozes: number };
       assert.equal(result.recipient, 'dee@example.com');
       assert.equal(result.snoozes, 0);
-    }, { deps: { outboxDir } });
+    });
   });
 
   it('starts, shows status, takes an update, and returns the result of a run', async () => {
-    await withWorker(env, async ({ taskQueue }) => {
+    await withWorker(env, deps, async ({ taskQueue }) => {
       const cli = (args: string[]) => orchestraCli(args, { TEMPORAL_ADDRESS: address, ORCHESTRA_TASK_QUEUE: taskQueue });
       const started = await cli(['start', 'reminder', '--input', JSON.stringify({ recipient: 'eve@example.com', message: 'Later' }), '--id', 'cli-reminder-eve']);
       assert.equal(started.code, 0, started.stderr);
@@ -105,16 +105,16 @@ describe('orchestra CLI', () => {
       const listed = await cli(['list', '--pattern', 'reminder', '--json']);
       assert.equal(listed.code, 0, listed.stderr);
       assert.ok((JSON.parse(listed.stdout) as Array<{ workflowId: string }>).some((r) => r.workflowId === 'cli-reminder-eve'));
-    }, { deps: { outboxDir } });
+    });
   });
 
   it('exits 1 with the failure type and message when the workflow fails', async () => {
-    await withWorker(env, async ({ taskQueue }) => {
+    await withWorker(env, deps, async ({ taskQueue }) => {
       // Another client skipped validation: the workflow itself rejects the input.
       await env.client.workflow.start('reminder', { taskQueue, workflowId: 'cli-bad-input', args: [{ recipient: 'x' }] });
       const { code, stderr } = await orchestraCli(['result', 'cli-bad-input'], { TEMPORAL_ADDRESS: address });
       assert.equal(code, 1);
       assert.match(stderr, /workflow failed — InvalidInput: recipient: must be an email address/);
-    }, { deps: { outboxDir } });
+    });
   });
 });

@@ -1,43 +1,38 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { timeSkippingEnv, withWorker } from './helpers/temporal.js';
+import { readStore, testDeps, timeSkippingEnv, withWorker, type TestDeps } from './helpers/temporal.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 
 describe('reminder (time-skipping)', () => {
   let env: TestWorkflowEnvironment;
-  let outboxDir: string;
+  let deps: TestDeps;
   before(async () => {
     env = await timeSkippingEnv();
-    outboxDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orchestra-outbox-'));
+    deps = await testDeps();
   });
   after(async () => {
+    await deps?.close();
     await env?.teardown();
   });
 
   it('waits a full day on a durable timer, then delivers exactly once', async () => {
-    await withWorker(env, async ({ orchestra, taskQueue }) => {
+    await withWorker(env, deps, async ({ orchestra, taskQueue }) => {
       const startedAt = await env.currentTimeMs();
       const result = await orchestra.execute('reminder', { recipient: 'ada@example.com', message: 'Ship it' }, { taskQueue });
       assert.ok((await env.currentTimeMs()) - startedAt >= DAY, 'the server clock advanced by the full day');
       assert.equal(result.snoozes, 0);
       assert.equal(result.sentEarly, false);
-      const files = fs.readdirSync(outboxDir);
-      assert.equal(files.length, 1);
-      const message = JSON.parse(fs.readFileSync(path.join(outboxDir, files[0]), 'utf8'));
-      assert.equal(message.recipient, 'ada@example.com');
-      assert.equal(message.body, 'Ship it');
-    }, { deps: { outboxDir } });
+      const sent = readStore(deps, (db) => db.prepare(`SELECT id, recipient, body FROM notifications WHERE recipient = ?`).all('ada@example.com'));
+      assert.deepEqual(sent, [{ id: result.notificationId, recipient: 'ada@example.com', body: 'Ship it' }]);
+    });
   });
 
   it('a snooze moves the due time; an invalid snooze is rejected and changes nothing', async () => {
-    await withWorker(env, async ({ orchestra, taskQueue }) => {
+    await withWorker(env, deps, async ({ orchestra, taskQueue }) => {
       const run = await orchestra.start('reminder', { recipient: 'bob@example.com', message: 'Call back', delay: '2h' }, { taskQueue });
       const handle = orchestra.handle(run.workflowId);
       await assert.rejects(handle.executeUpdate('snooze', { args: [{ by: 'soon' }] }), (err: unknown) => {
@@ -52,11 +47,11 @@ describe('reminder (time-skipping)', () => {
       const result = await orchestra.result(run.workflowId) as { snoozes: number; dueAt: string };
       assert.equal(result.snoozes, 1);
       assert.equal(result.dueAt, answer.dueAt);
-    }, { deps: { outboxDir } });
+    });
   });
 
   it('sendNow ends the wait and delivers at once', async () => {
-    await withWorker(env, async ({ orchestra, taskQueue }) => {
+    await withWorker(env, deps, async ({ orchestra, taskQueue }) => {
       const run = await orchestra.start('reminder', { recipient: 'cy@example.com', message: 'Now', delay: '7 days' }, { taskQueue });
       const handle = orchestra.handle(run.workflowId);
       await handle.executeUpdate('sendNow');
@@ -64,11 +59,11 @@ describe('reminder (time-skipping)', () => {
       assert.equal(result.sentEarly, true);
       const progress = await orchestra.progress(run.workflowId);
       assert.equal(progress.state, 'completed');
-    }, { deps: { outboxDir } });
+    });
   });
 
   it('rejects invalid input inside the workflow with a non-retryable, field-level InvalidInput failure', async () => {
-    await withWorker(env, async ({ orchestra, taskQueue }) => {
+    await withWorker(env, deps, async ({ orchestra, taskQueue }) => {
       const handle = await orchestra.client.workflow.start('reminder', {
         taskQueue, workflowId: `bad-${Date.now()}`, args: [{ recipient: 'not-an-email', message: '' }],
       });
@@ -81,6 +76,6 @@ describe('reminder (time-skipping)', () => {
         assert.match(err.cause.message, /message: must not be empty/);
         return true;
       });
-    }, { deps: { outboxDir } });
+    });
   });
 });

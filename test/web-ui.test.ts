@@ -1,25 +1,24 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { PATTERN, STATUS } from '../src/shared/search-attributes.js';
-import { localEnv, withWorker } from './helpers/temporal.js';
+import { localEnv, testDeps, withWorker, type TestDeps } from './helpers/temporal.js';
 
 describe('what a person sees in the Web UI (local dev server)', () => {
   let env: TestWorkflowEnvironment;
+  let deps: TestDeps;
   before(async () => {
     env = await localEnv();
+    deps = await testDeps();
   });
   after(async () => {
+    await deps?.close();
     await env?.teardown();
   });
 
   it('a run carries a readable id, a summary, search attributes and named activity summaries', async () => {
-    const outboxDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orchestra-ui-'));
-    await withWorker(env, async ({ orchestra, taskQueue }) => {
+    await withWorker(env, deps, async ({ orchestra, taskQueue }) => {
       const run = await orchestra.start('reminder', { recipient: 'grace@example.com', message: 'Stand-up', delay: '1s' }, { taskQueue });
       assert.match(run.workflowId, /^reminder-grace-/);
       await orchestra.result(run.workflowId);
@@ -40,6 +39,6 @@ describe('what a person sees in the Web UI (local dev server)', () => {
 
       const listed = await orchestra.list(`OrchestraPattern = "reminder" AND OrchestraStatus = "completed"`);
       assert.ok(listed.some((r) => r.workflowId === run.workflowId));
-    }, { deps: { outboxDir } });
+    });
   });
 });

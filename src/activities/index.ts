@@ -1,14 +1,18 @@
-import { createOutboxActivities } from './outbox.js';
+import type { McpPool } from '../mcp/pool.js';
+import { createToolActivities } from './mcp.js';
+import { createTextActivities } from './text.js';
 
 /** What the activities touch, built once per worker process and passed in (tests pass the same real ones). */
 export interface ActivityDeps {
-  outboxDir?: string;
+  /** Connections to the configured MCP servers (filesystem, store, …). */
+  mcp: McpPool;
 }
 
 /** Every activity the worker registers, grouped by what they touch. */
-export function createActivities(deps: ActivityDeps = {}) {
+export function createActivities(deps: ActivityDeps) {
   return {
-    ...createOutboxActivities(deps.outboxDir),
+    ...createToolActivities(deps.mcp),
+    ...createTextActivities(),
   };
 }
 

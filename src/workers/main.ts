@@ -6,14 +6,16 @@
 import { NativeConnection } from '@temporalio/worker';
 import { temporalTarget } from '../runtime/connection.js';
 import { installRuntime } from '../runtime/logging.js';
-import { createWorker } from './worker.js';
+import { createWorker, openToolPool } from './worker.js';
 
 installRuntime(); // before anything touches the Temporal runtime
 const target = temporalTarget();
+const mcp = await openToolPool(); // `--mcp-config <file>` or ORCHESTRA_MCP_CONFIG picks the MCP servers
 const connection = await NativeConnection.connect(target.connectionOptions);
 try {
-  const worker = await createWorker({ connection, namespace: target.namespace });
+  const worker = await createWorker({ connection, namespace: target.namespace, activityDeps: { mcp } });
   await worker.run();
 } finally {
+  await mcp.close(); // stops the stdio MCP servers after in-flight activities finished
   await connection.close();
 }

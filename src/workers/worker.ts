@@ -2,6 +2,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
+import type { LoadMcpConfigOptions } from '../mcp/config.js';
+import { McpPool } from '../mcp/pool.js';
+import { ensureSandbox } from '../mcp/sandbox.js';
 import { TASK_QUEUE } from '../shared/task-queues.js';
 
 export const workflowsPath = path.join(path.dirname(fileURLToPath(import.meta.url)), '../workflows/index.ts');
@@ -12,7 +15,7 @@ export interface OrchestraWorkerOptions {
   taskQueue?: string;
   /** A prebuilt workflow bundle (see `npm run build:workflows`); without one the worker bundles at start. */
   workflowBundlePath?: string;
-  activityDeps?: ActivityDeps;
+  activityDeps: ActivityDeps;
   /** Extra worker settings (concurrency, tuner, interceptors, …). */
   overrides?: Partial<WorkerOptions>;
 }
@@ -30,4 +33,14 @@ export async function createWorker(options: OrchestraWorkerOptions): Promise<Wor
     shutdownGraceTime: '10 seconds',
     ...options.overrides,
   });
+}
+
+/**
+ * The worker's MCP servers: validates the `mcpServers` config (a bad one fails here, naming server and field), seeds
+ * the filesystem sandbox, and returns the pool (connections open lazily). Close it after the worker stops.
+ */
+export async function openToolPool(config: LoadMcpConfigOptions = {}): Promise<McpPool> {
+  const pool = McpPool.fromConfigFile(config);
+  await ensureSandbox();
+  return pool;
 }

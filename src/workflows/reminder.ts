@@ -1,15 +1,10 @@
-import { condition, defineUpdate, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { createOutboxActivities } from '../activities/outbox.js';
+import { condition, defineUpdate, setHandler } from '@temporalio/workflow';
 import { toMs } from '../schemas/common.js';
 import { ReminderInput, type ReminderResult, SnoozeRequest } from '../schemas/reminder.js';
 import { validate } from '../shared/validation.js';
 import { parseInput } from './support/input.js';
 import { ProgressReporter } from './support/progress.js';
-
-const { deliverMessage } = proxyActivities<ReturnType<typeof createOutboxActivities>>({
-  startToCloseTimeout: '30 seconds',
-  retry: { maximumAttempts: 5 },
-});
+import { stepKey, store } from './support/tools.js';
 
 export const snoozeUpdate = defineUpdate<{ dueAt: string }, [SnoozeRequest]>('snooze');
 export const sendNowUpdate = defineUpdate<{ dueAt: string }, []>('sendNow');
@@ -56,18 +51,16 @@ export async function reminder(raw: ReminderInput): Promise<ReminderResult> {
 
   delivering = true;
   progress.update({ step: `delivering to ${input.recipient}` });
-  const delivery = await deliverMessage.executeWithOptions({ summary: `deliver reminder to ${input.recipient}` }, [{
-    key: `${workflowInfo().workflowId}:deliver`,
-    recipient: input.recipient,
-    subject: 'Reminder',
-    body: input.message,
-  }]);
+  // Through the store's notification tool, with an idempotency key: a retried delivery sends one message.
+  const delivery = await store<{ notification_id: string }>('send_notification',
+    { recipient: input.recipient, subject: 'Reminder', body: input.message, channel: 'email' },
+    { idempotencyKey: stepKey('deliver'), summary: `deliver reminder to ${input.recipient}` });
   progress.update({ step: 'delivered', state: 'completed' });
   return {
     recipient: input.recipient,
-    notificationId: delivery.notificationId,
+    notificationId: delivery.notification_id,
     ...whenDue(),
-    deliveredAt: delivery.deliveredAt,
+    deliveredAt: new Date(Date.now()).toISOString(),
     snoozes,
     sentEarly,
   };

@@ -3,10 +3,16 @@
  * download), one workflow bundle per test process, and workers on their own task queue per test.
  */
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import Database from 'better-sqlite3';
 import { bundleWorkflowCode, Worker, type WorkerOptions, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../src/activities/index.js';
 import { Orchestra } from '../../src/client/api.js';
+import { McpPool } from '../../src/mcp/pool.js';
+import { ensureSandbox } from '../../src/mcp/sandbox.js';
 import { resolveExecutable, TEMPORAL_TEST_SERVER } from '../../src/runtime/binaries.js';
 import { startDevServer } from '../../src/runtime/dev-server.js';
 import { registerSearchAttributes } from '../../src/runtime/search-attributes.js';
@@ -25,6 +31,38 @@ export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
 /** A real Temporal dev server (in-memory SQLite, random port, no UI) with Orchestra's search attributes. */
 export function localEnv(): Promise<TestWorkflowEnvironment> {
   return startDevServer();
+}
+
+export interface TestDeps extends ActivityDeps {
+  /** The scratch ORCHESTRA_HOME: store.db (the store server's SQLite file) and files/ (the filesystem sandbox). */
+  home: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The real activity dependencies over a scratch home: the project's own mcp.config.json (the official filesystem
+ * server on a seeded sandbox, Orchestra's store server on a fresh SQLite file). Close it in `after`.
+ */
+export async function testDeps(env: Record<string, string> = {}): Promise<TestDeps> {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'orchestra-test-'));
+  await ensureSandbox({ dir: path.join(home, 'files') });
+  const { STORE_DB: _ignored, ...inherited } = process.env;
+  const mcp = McpPool.fromConfigFile({ env: { ...inherited, ORCHESTRA_HOME: home, ...env } }, { onServerStderr: () => {} });
+  return {
+    home,
+    mcp,
+    close: () => mcp.close(),
+  };
+}
+
+/** Reads the store server's SQLite file directly (read-only), to check a workflow's real effects. */
+export function readStore<T>(deps: TestDeps, read: (db: Database.Database) => T): T {
+  const db = new Database(path.join(deps.home, 'store.db'), { readonly: true, fileMustExist: true });
+  try {
+    return read(db);
+  } finally {
+    db.close();
+  }
 }
 
 let bundle: Promise<WorkflowBundle> | undefined;
@@ -46,8 +84,9 @@ export interface WorkerRun {
  */
 export async function withWorker<T>(
   env: TestWorkflowEnvironment,
+  deps: ActivityDeps,
   fn: (run: WorkerRun) => Promise<T>,
-  options: { deps?: ActivityDeps; activities?: object; worker?: Partial<WorkerOptions> } = {},
+  options: { activities?: object; worker?: Partial<WorkerOptions> } = {},
 ): Promise<T> {
   const taskQueue = `test-${randomUUID()}`;
   const worker = await Worker.create({
@@ -55,7 +94,7 @@ export async function withWorker<T>(
     namespace: env.namespace ?? 'default',
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: options.activities ?? createActivities(options.deps),
+    activities: options.activities ?? createActivities(deps),
     ...options.worker,
   });
   const orchestra = Orchestra.fromClient(env.client);

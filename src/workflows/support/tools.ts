@@ -1,0 +1,51 @@
+/**
+ * Calling MCP tools from workflow code: every call is the `callTool` activity, named in the Web UI by server, tool and
+ * key argument, retried by a policy that fits what the call is (a read, or a write carrying an idempotency key).
+ */
+import { proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import type { ToolActivities, ToolResult } from '../../activities/mcp.js';
+import { describeToolCall, type ToolCall } from '../../shared/tool-call.js';
+import { retryPolicyFor } from '../../shared/tool-retry.js';
+
+const activities = proxyActivities<ToolActivities>({
+  startToCloseTimeout: '1 minute',
+  heartbeatTimeout: '20 seconds',
+});
+
+export type CallOptions = Omit<ActivityOptions, 'summary'> & {
+  /** Declares the call a read, so it is retried freely (the server's readOnlyHint says the same). */
+  readOnly?: boolean;
+  /** Overrides the generated Web UI summary. */
+  summary?: string;
+};
+
+export type { ToolResult };
+
+/** Calls a tool of a configured MCP server as a durable activity. */
+export function callTool(call: ToolCall, options: CallOptions = {}): Promise<ToolResult> {
+  const { readOnly, summary, ...activityOptions } = options;
+  return activities.callTool.executeWithOptions({
+    summary: summary ?? describeToolCall(call),
+    retry: retryPolicyFor(readOnly ? { readOnlyHint: true } : undefined, call.idempotencyKey !== undefined),
+    ...activityOptions,
+  }, [call]);
+}
+
+/**
+ * The idempotency key of one step of this workflow: `<workflowId>:<step>`. The same step retried, or replayed after a
+ * crash, sends the same key, so the server applies it once.
+ */
+export function stepKey(step: string): string {
+  return `${workflowInfo().workflowId}:${step}`;
+}
+
+/** Calls a tool of Orchestra's store server and returns its structured result. */
+export async function store<T = Record<string, unknown>>(
+  tool: string,
+  args: Record<string, unknown>,
+  options: CallOptions & { idempotencyKey?: string } = {},
+): Promise<T> {
+  const { idempotencyKey, ...callOptions } = options;
+  const result = await callTool({ server: 'store', tool, args, idempotencyKey }, callOptions);
+  return (result.structuredContent ?? JSON.parse(result.text)) as T;
+}
