@@ -66,6 +66,7 @@ try {
     await demo();
     log(`\norchestra: serving — browse the runs at ${target.uiUrl ?? 'your Temporal Web UI'}. Ctrl-C stops.`);
     await running; // resolves after SIGINT/SIGTERM: the SDK shuts the worker down gracefully
+    log('orchestra: worker stopped; shutting down');
   }
 } catch (err) {
   console.error(err);

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
 import type { LoadMcpConfigOptions } from '../mcp/config.js';
 import { McpPool } from '../mcp/pool.js';
@@ -40,7 +40,12 @@ export async function createWorker(options: OrchestraWorkerOptions): Promise<Wor
  * the filesystem sandbox, and returns the pool (connections open lazily). Close it after the worker stops.
  */
 export async function openToolPool(config: LoadMcpConfigOptions = {}): Promise<McpPool> {
-  const pool = McpPool.fromConfigFile(config);
+  // MCP servers' stderr and the pool's notices go into the worker's structured log.
+  const logger = Runtime.instance().logger;
+  const pool = McpPool.fromConfigFile(config, {
+    onServerStderr: (server, line) => logger.info(line, { sdkComponent: 'mcp', mcpServer: server }),
+    log: (message) => logger.info(message, { sdkComponent: 'mcp' }),
+  });
   await ensureSandbox();
   return pool;
 }
