@@ -25,6 +25,19 @@ function run<T extends WorkflowType>(r: DemoRun<T>): DemoRun {
 export function demoRuns(stamp: string): DemoRun[] {
   return [
     run({
+      title: 'MCP tools as durable activities (filesystem + store)',
+      type: 'callTools',
+      workflowId: `demo-call-tools-${stamp}`,
+      input: {
+        calls: [
+          { server: 'filesystem', tool: 'search_files', args: { path: '.', pattern: '**/*payment*' } },
+          { server: 'filesystem', tool: 'read_text_file', args: { path: 'documents/refund-policy.md', head: 12 } },
+          { server: 'store', tool: 'get_customer', args: { customer_id: 'cust-001' } },
+          { server: 'store', tool: 'query', args: { sql: 'SELECT tier, COUNT(*) AS customers FROM customer_summary GROUP BY tier ORDER BY tier' } },
+        ],
+      },
+    }),
+    run({
       title: 'Durable reminder (timer + update)',
       type: 'reminder',
       workflowId: `demo-reminder-${stamp}`,

@@ -1,5 +1,9 @@
 import type { z } from 'zod';
+import { CallToolsInput, CallToolsResult } from './call-tools.js';
+import { AccessRequestInput, AccessRequestResult } from './access-request.js';
+import { ApprovalDecision } from './approval.js';
 import { ReminderInput, ReminderResult, SnoozeRequest } from './reminder.js';
+import { oneLine, RouteRequestInput, RouteRequestResult } from './route-request.js';
 
 /** What a person can send a running workflow: an update (validated, answered) or a signal (fire-and-forget). */
 export interface Interaction {
@@ -26,6 +30,14 @@ function spec<I extends z.ZodType, O extends z.ZodType>(s: WorkflowSpec<I, O>): 
 
 /** Every workflow type the `orchestra` client can start, by workflow type name. */
 export const catalog = {
+  callTools: spec({
+    description: 'Calls MCP tools of any configured server as durable activities, one after another.',
+    input: CallToolsInput,
+    output: CallToolsResult,
+    workflowId: (input, unique) => `call-tools-${input.calls[0].server}-${input.calls[0].tool.replace(/[^A-Za-z0-9_-]/g, '')}-${unique}`,
+    summary: (input) => `${input.calls.length} MCP tool call${input.calls.length === 1 ? '' : 's'}: ${
+      [...new Set(input.calls.map((c) => `${c.server}.${c.tool}`))].slice(0, 3).join(', ')}`,
+  }),
   reminder: spec({
     description: 'Durable reminder: waits (a day by default) on a timer that survives restarts, then delivers once.',
     input: ReminderInput,
@@ -35,6 +47,30 @@ export const catalog = {
     interactions: {
       snooze: { kind: 'update', description: 'Postpone delivery by a duration', schema: SnoozeRequest },
       sendNow: { kind: 'update', description: 'Deliver now instead of waiting' },
+    },
+  }),
+  routeRequest: spec({
+    description: 'Conditional routing (seed 000 Pattern 2): classify a request, run its handler with real tools, ' +
+      'expedite HIGH/CRITICAL (SLA 4 h / 1 h), escalate to senior support with a ticket.',
+    input: RouteRequestInput,
+    output: RouteRequestResult,
+    workflowId: (input, unique) => `route-request-${
+      input.inboxFile ? input.inboxFile.split('/').pop()!.replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_-]/g, '') : input.customerId ?? 'text'}-${unique}`,
+    summary: (input) => `Route ${input.inboxFile ?? JSON.stringify(oneLine(input.request ?? '', 60))}${input.customerId ? ` from ${input.customerId}` : ''}`,
+  }),
+  accessRequest: spec({
+    description: 'Routing by user type with human approval (seed 001 §3): admin requests wait for a decision ' +
+      '(24 h by default); premium and standard requests are processed directly.',
+    input: AccessRequestInput,
+    output: AccessRequestResult,
+    workflowId: (input, unique) => `access-request-${(input.requester ?? 'anonymous').split('@')[0].replace(/[^A-Za-z0-9_-]/g, '') || 'user'}-${unique}`,
+    summary: (input) => `Access request${input.requester ? ` from ${input.requester}` : ''}: ${oneLine(input.request, 60)}`,
+    interactions: {
+      decide: {
+        kind: 'update',
+        description: 'Approve or deny the pending admin request (orchestra approve <id> --by <name> [--deny] [--comment …])',
+        schema: ApprovalDecision,
+      },
     },
   }),
 } satisfies Record<string, WorkflowSpec>;

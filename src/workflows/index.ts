@@ -1,2 +1,5 @@
 // Every workflow the worker registers. Only deterministic code may be reachable from here.
+export { callTools } from './call-tools.js';
+export { accessRequest } from './access-request.js';
 export { reminder } from './reminder.js';
+export { routeRequest } from './route-request.js';

@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import { bundleWorkflowCode, Worker, type WorkerOptions, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../src/activities/index.js';
 import { Orchestra } from '../../src/client/api.js';
+import { loadMcpConfig } from '../../src/mcp/config.js';
 import { McpPool } from '../../src/mcp/pool.js';
 import { ensureSandbox } from '../../src/mcp/sandbox.js';
 import { resolveExecutable, TEMPORAL_TEST_SERVER } from '../../src/runtime/binaries.js';
@@ -41,18 +42,18 @@ export interface TestDeps extends ActivityDeps {
 
 /**
  * The real activity dependencies over a scratch home: the project's own mcp.config.json (the official filesystem
- * server on a seeded sandbox, Orchestra's store server on a fresh SQLite file). Close it in `after`.
+ * server on a seeded sandbox, Orchestra's store server on a fresh SQLite file). `storeEnv` adds to the store server's
+ * environment, e.g. `{ STORE_FAULTS: JSON.stringify({ charge_payment: { fail: 2 } }) }`. Close it in `after`.
  */
-export async function testDeps(env: Record<string, string> = {}): Promise<TestDeps> {
+export async function testDeps(storeEnv: Record<string, string> = {}): Promise<TestDeps> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'orchestra-test-'));
   await ensureSandbox({ dir: path.join(home, 'files') });
   const { STORE_DB: _ignored, ...inherited } = process.env;
-  const mcp = McpPool.fromConfigFile({ env: { ...inherited, ORCHESTRA_HOME: home, ...env } }, { onServerStderr: () => {} });
-  return {
-    home,
-    mcp,
-    close: () => mcp.close(),
-  };
+  const config = loadMcpConfig({ env: { ...inherited, ORCHESTRA_HOME: home } });
+  const store = config.servers.store;
+  if (store?.transport === 'stdio') store.env = { ...store.env, ...storeEnv };
+  const mcp = new McpPool(config, { onServerStderr: () => {}, log: () => {} });
+  return { home, mcp, close: () => mcp.close() };
 }
 
 /** Reads the store server's SQLite file directly (read-only), to check a workflow's real effects. */
