@@ -4,15 +4,16 @@
  * `npm start -- --once` exits after the demo: 0 when every run completed, 1 otherwise.
  */
 import path from 'node:path';
-import { Client } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { Orchestra } from './client/api.js';
+import { Orchestra, TemporalUnreachableError } from './client/api.js';
 import { printOutcomes, runDemos } from './demo/run-demo.js';
 import { demoRuns } from './demo/runs.js';
 import { LOCAL_UI_PORT, temporalTarget } from './runtime/connection.js';
 import { installRuntime } from './runtime/logging.js';
 import { startDevServer } from './runtime/dev-server.js';
 import { orchestraHome } from './runtime/paths.js';
+import { registerSearchAttributes } from './runtime/search-attributes.js';
 import { createWorker, openToolPool } from './workers/worker.js';
 
 installRuntime({ file: path.join(orchestraHome(), 'logs', 'worker.jsonl') }); // must precede the server and worker
@@ -29,9 +30,19 @@ let connection: NativeConnection;
 let client: Client;
 if (target.configured) {
   log(`orchestra: using the Temporal cluster at ${target.address} (namespace ${target.namespace})`);
+  const clientConnection = await Connection.connect({ ...target.connectionOptions, connectTimeout: '10 seconds' }).catch((err: unknown) => {
+    console.error(`orchestra: ${new TemporalUnreachableError(target.address, err).message}`);
+    process.exit(3);
+  });
   connection = await NativeConnection.connect(target.connectionOptions);
-  client = new Client({ connection, namespace: target.namespace });
-  teardown = () => connection.close();
+  client = new Client({ connection: clientConnection, namespace: target.namespace });
+  await registerSearchAttributes(clientConnection, target.namespace).catch((err: unknown) =>
+    console.error(`orchestra: could not register Orchestra's search attributes (${String(err)}); register them on the cluster ` +
+      '(Temporal Cloud: tcld namespace search-attributes add) or filtering by them will not work'));
+  teardown = async () => {
+    await clientConnection.close();
+    await connection.close();
+  };
 } else {
   const dbFile = path.join(orchestraHome(), 'temporal.db');
   log(`orchestra: starting the Temporal dev server — gRPC ${target.address}, Web UI http://localhost:${LOCAL_UI_PORT}, data ${dbFile}`);
