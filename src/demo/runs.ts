@@ -48,5 +48,28 @@ export function demoRuns(stamp: string): DemoRun[] {
         await act.update('sendNow');
       },
     }),
+    run({
+      title: 'Order saga that completes (premium customer, items in stock)',
+      type: 'orderSaga',
+      workflowId: `demo-order-saga-completes-${stamp}`,
+      input: {
+        orderId: `ord-demo-${stamp}-1`,
+        customer: { id: 'cust-001', name: 'Acme Corporation', email: 'billing@acme.example' },
+        items: [{ sku: 'WIDGET-001', quantity: 2 }, { sku: 'CABLE-004', quantity: 3 }],
+        shippingAddress: { name: 'Acme Receiving', street: '1 Market Street', city: 'San Francisco', postalCode: '94105', country: 'US' },
+      },
+    }),
+    run({
+      // Charged, confirmed and one item reserved before the webcam turns out to be out of stock: four undos run.
+      title: 'Order saga that compensates (CAM-009 out of stock after the charge)',
+      type: 'orderSaga',
+      workflowId: `demo-order-saga-compensates-${stamp}`,
+      input: {
+        orderId: `ord-demo-${stamp}-2`,
+        customer: { id: 'cust-006', name: 'Wayne Analytics', email: 'purchasing@wayne.example' },
+        items: [{ sku: 'KEYB-006', quantity: 1 }, { sku: 'CAM-009', quantity: 1 }],
+        shippingAddress: { name: 'Wayne Analytics', street: '1007 Mountain Drive', city: 'Gotham', postalCode: '10001', country: 'US' },
+      },
+    }),
   ];
 }

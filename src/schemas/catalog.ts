@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { CallToolsInput, CallToolsResult } from './call-tools.js';
 import { AccessRequestInput, AccessRequestResult } from './access-request.js';
 import { ApprovalDecision } from './approval.js';
+import { OrderSagaInput, OrderSagaResult } from './order-saga.js';
 import { ReminderInput, ReminderResult, SnoozeRequest } from './reminder.js';
 import { oneLine, RouteRequestInput, RouteRequestResult } from './route-request.js';
 
@@ -72,6 +73,15 @@ export const catalog = {
         schema: ApprovalDecision,
       },
     },
+  }),
+  orderSaga: spec({
+    description: 'Order saga: create account → charge → confirm → reserve stock → shipping label; on failure or cancellation '
+      + 'each step is undone in reverse (delete account, refund, cancellation notice, restore stock, cancel label).',
+    input: OrderSagaInput,
+    output: OrderSagaResult,
+    workflowId: (input, unique) => `order-saga-${input.orderId}-${unique}`,
+    summary: (input) => `Order ${input.orderId} for ${input.customer.name} (${input.customer.id}): `
+      + `${input.items.map((item) => `${item.quantity} × ${item.sku}`).join(', ')} to ${input.shippingAddress.city}, ${input.shippingAddress.country.toUpperCase()}`,
   }),
 } satisfies Record<string, WorkflowSpec>;
 

@@ -1,5 +1,6 @@
 // Every workflow the worker registers. Only deterministic code may be reachable from here.
 export { callTools } from './call-tools.js';
 export { accessRequest } from './access-request.js';
+export { orderSaga } from './order-saga.js';
 export { reminder } from './reminder.js';
 export { routeRequest } from './route-request.js';
