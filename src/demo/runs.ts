@@ -71,5 +71,34 @@ export function demoRuns(stamp: string): DemoRun[] {
         shippingAddress: { name: 'Wayne Analytics', street: '1007 Mountain Drive', city: 'Gotham', postalCode: '10001', country: 'US' },
       },
     }),
+    run({
+      // Seed 000's query fanned out to real MCP tools (file search per term, the three store queries) plus seed 001's
+      // four text analyses. There is no weather server: that branch fails and the aggregate is partial, not lost.
+      title: 'Parallel fan-out: weather, files, store data and text analyses, aggregated',
+      type: 'parallelAggregate',
+      workflowId: `demo-parallel-aggregate-${stamp}`,
+      input: {
+        title: 'London weather and what we hold on payments, refunds and invoices',
+        maxConcurrency: 4,
+        branches: [
+          { kind: 'tool', id: 'weather_London', server: 'weather', tool: 'get_current_weather', args: { city: 'London' } },
+          ...['payments', 'refund', 'invoices'].map((term) => ({
+            kind: 'tool' as const, id: `files_for_${term}`, server: 'filesystem', tool: 'search_files',
+            args: { path: '.', pattern: `**/*${term}*` }, readOnly: true, timeout: '10s',
+          })),
+          ...Object.entries({
+            user_data: 'SELECT customer_id, name, tier, region FROM user_data ORDER BY customer_id LIMIT 5',
+            historical_data: 'SELECT month, category, orders, revenue FROM historical_data ORDER BY month DESC, revenue DESC LIMIT 6',
+            metadata: 'SELECT dataset, kind, row_count FROM metadata',
+          }).map(([id, sql]) => ({ kind: 'tool' as const, id, server: 'store', tool: 'query', args: { sql }, timeout: '15s' })),
+          ...(['sentiment', 'keywords', 'summary', 'language'] as const).map((analysis) => ({
+            kind: 'text' as const, id: analysis, analysis,
+            text: 'This is a great example of parallel processing in action. Four analyses run at the same time on the '
+              + 'same text, and each one finishes at its own pace. The results are combined into one report '
+              + 'as soon as every branch has finished, each branch with its own timing and result.',
+          })),
+        ],
+      },
+    }),
   ];
 }

@@ -3,6 +3,7 @@ import { CallToolsInput, CallToolsResult } from './call-tools.js';
 import { AccessRequestInput, AccessRequestResult } from './access-request.js';
 import { ApprovalDecision } from './approval.js';
 import { OrderSagaInput, OrderSagaResult } from './order-saga.js';
+import { ParallelAggregateInput, ParallelAggregateResult, StopRequest } from './parallel-aggregate.js';
 import { ReminderInput, ReminderResult, SnoozeRequest } from './reminder.js';
 import { oneLine, RouteRequestInput, RouteRequestResult } from './route-request.js';
 
@@ -82,6 +83,21 @@ export const catalog = {
     workflowId: (input, unique) => `order-saga-${input.orderId}-${unique}`,
     summary: (input) => `Order ${input.orderId} for ${input.customer.name} (${input.customer.id}): `
       + `${input.items.map((item) => `${item.quantity} × ${item.sku}`).join(', ')} to ${input.shippingAddress.city}, ${input.shippingAddress.country.toUpperCase()}`,
+  }),
+  parallelAggregate: spec({
+    description: 'Parallel fan-out with aggregation: MCP tool calls and text analyses run concurrently (bounded), each with '
+      + 'its own timeout and retries; the aggregate reports completed / failed / timed-out / cancelled branches against a '
+      + 'tolerance (default half must complete). Past 1,000 branches it splits into child workflows.',
+    input: ParallelAggregateInput,
+    output: ParallelAggregateResult,
+    workflowId: (input, unique) => `parallel-aggregate-${
+      (input.title ?? 'branches').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'branches'}-${unique}`,
+    summary: (input) => `${input.title ? `${input.title}: ` : ''}${input.branches.length} branch${input.branches.length === 1 ? '' : 'es'}, `
+      + `${input.maxConcurrency} at a time, ${input.minSuccesses !== undefined ? `${input.minSuccesses} must complete`
+        : `${Math.round((input.minSuccessRatio ?? 0.5) * 100)}% must complete`}`,
+    interactions: {
+      stop: { kind: 'update', description: 'Cancel the branches still waiting or running and aggregate what has finished', schema: StopRequest },
+    },
   }),
 } satisfies Record<string, WorkflowSpec>;
 

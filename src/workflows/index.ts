@@ -2,5 +2,6 @@
 export { callTools } from './call-tools.js';
 export { accessRequest } from './access-request.js';
 export { orderSaga } from './order-saga.js';
+export { parallelAggregate, parallelAggregatePartition } from './parallel-aggregate.js';
 export { reminder } from './reminder.js';
 export { routeRequest } from './route-request.js';

@@ -1,0 +1,199 @@
+/**
+ * Parallel fan-out with result aggregation (seed 000 pattern 1, seed 001 §2, seed 002's parallel step): the branches,
+ * the concurrency limit and tolerance, and the typed aggregate.
+ */
+import { z } from 'zod';
+import type { TextAnalysis } from '../text/index.js';
+import { Duration } from './common.js';
+
+/** Above this many branches the fan-out is split into child workflows, each running at most this many. */
+export const PARTITION_SIZE = 1000;
+/** The most branches one run takes (the input must also fit Temporal's 2 MB payload limit). */
+export const MAX_BRANCHES = 50_000;
+/** The most branches running at once (well under Temporal's 2,000 pending activities per workflow). */
+export const MAX_CONCURRENCY = 1000;
+export const MAX_BRANCH_TEXT = 100_000;
+
+/** The text analyses of seed 001 §2 (the same names as src/text's TEXT_ANALYSES, which workflow code cannot import). */
+export const TEXT_ANALYSES = ['sentiment', 'keywords', 'summary', 'language'] as const satisfies readonly TextAnalysis[];
+
+const BranchId = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
+
+/** A branch's own retry policy, over the default for its kind (tool calls: by the tool's retry safety). */
+export const BranchRetry = z.strictObject({
+  maximumAttempts: z.number().int().min(1).max(100).optional(),
+  initialInterval: Duration.optional(),
+  backoffCoefficient: z.number().min(1).max(10).optional(),
+  maximumInterval: Duration.optional(),
+});
+export type BranchRetry = z.input<typeof BranchRetry>;
+
+const branchOptions = {
+  /** The branch's whole time budget, retries included (schedule-to-close); past it the branch is `timed_out`. */
+  timeout: Duration.optional(),
+  retry: BranchRetry.optional(),
+};
+
+function toolBranch<I extends z.ZodType>(id: I) {
+  return z.strictObject({
+    kind: z.literal('tool'),
+    id,
+    /** A server of the `mcpServers` config, e.g. `filesystem` or `store`. */
+    server: z.string().min(1, 'must name a configured MCP server'),
+    tool: z.string().min(1, 'must name a tool'),
+    args: z.record(z.string(), z.unknown()).default({}),
+    /** Declares the call a read, retried freely (the server's readOnlyHint says the same). */
+    readOnly: z.boolean().optional(),
+    /** For a write: the key that makes retries safe. Default `<workflowId>:branch:<id>`. */
+    idempotencyKey: z.string().min(1).max(200).optional(),
+    ...branchOptions,
+  });
+}
+
+function textBranch<I extends z.ZodType>(id: I) {
+  return z.strictObject({
+    kind: z.literal('text'),
+    id,
+    analysis: z.enum(TEXT_ANALYSES, { error: `must be one of ${TEXT_ANALYSES.join(', ')}` }),
+    text: z.string({ error: 'must be a string' })
+      .max(MAX_BRANCH_TEXT, `must be at most ${MAX_BRANCH_TEXT} characters`)
+      .refine((s) => s.trim().length > 0, 'must not be empty'),
+    ...branchOptions,
+  });
+}
+
+const branchKinds = { error: 'must be "tool" (an MCP tool call) or "text" (a text analysis)' };
+
+/** One branch: an MCP tool call, or a text analysis. `id` names it in the aggregate (default: see `branchId`). */
+export const Branch = z.discriminatedUnion('kind', [toolBranch(BranchId.optional()), textBranch(BranchId.optional())], branchKinds);
+export type Branch = z.input<typeof Branch>;
+export type ParsedBranch = z.output<typeof Branch>;
+
+/** A branch whose id is settled (what partitions receive). */
+export const NamedBranch = z.discriminatedUnion('kind', [toolBranch(BranchId), textBranch(BranchId)], branchKinds);
+export type NamedBranch = z.output<typeof NamedBranch>;
+
+/** The id of a branch: its own, else `<server>.<tool>#<n>` or `<analysis>#<n>` (n = its position, from 1). */
+export function branchId(branch: ParsedBranch, index: number): string {
+  if (branch.id) return branch.id;
+  return branch.kind === 'tool' ? `${branch.server}.${branch.tool}#${index + 1}` : `${branch.analysis}#${index + 1}`;
+}
+
+const FanOutSettings = {
+  /** How many branches run at once (seed 002's max_parallel_steps, default 10). */
+  maxConcurrency: z.number().int().min(1).max(MAX_CONCURRENCY).default(10),
+  /** A branch's time budget unless it sets its own `timeout`. */
+  branchTimeout: Duration.default('1 minute'),
+  /** The retry policy of every branch that does not set its own. */
+  retry: BranchRetry.optional(),
+};
+
+export const ParallelAggregateInput = z.strictObject({
+  /** What the fan-out is for (seed 000's query): shown in the Web UI and the result. */
+  title: z.string().trim().min(1, 'must not be empty').max(200).optional(),
+  branches: z.array(Branch).min(1, 'must list at least one branch').max(MAX_BRANCHES, `must list at most ${MAX_BRANCHES} branches`),
+  ...FanOutSettings,
+  /**
+   * The tolerance: the share of branches that must complete (seed 002's parallel_failure_threshold; default 0.5).
+   * Give this or `minSuccesses`, not both.
+   */
+  minSuccessRatio: z.number().gt(0, 'must be more than 0').max(1, 'must be at most 1').optional(),
+  /** The tolerance as a count of branches that must complete. */
+  minSuccesses: z.number().int().min(1).optional(),
+  /** Cancel the branches still waiting or running as soon as the outcome is decided (met, or out of reach). */
+  cancelWhenDecided: z.boolean().default(false),
+}).superRefine((input, ctx) => {
+  const seen = new Map<string, number>();
+  input.branches.forEach((branch, index) => {
+    const id = branchId(branch, index);
+    const first = seen.get(id);
+    if (first === undefined) seen.set(id, index);
+    else ctx.addIssue({ code: 'custom', path: ['branches', index, 'id'], message: `duplicate id "${id}" (also branches[${first}])` });
+  });
+  if (input.minSuccessRatio !== undefined && input.minSuccesses !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['minSuccesses'], message: 'give minSuccesses or minSuccessRatio, not both' });
+  }
+  if (input.minSuccesses !== undefined && input.minSuccesses > input.branches.length) {
+    ctx.addIssue({
+      code: 'custom', path: ['minSuccesses'],
+      message: `must be at most the number of branches (${input.branches.length})`,
+    });
+  }
+});
+export type ParallelAggregateInput = z.input<typeof ParallelAggregateInput>;
+export type ParsedParallelAggregateInput = z.output<typeof ParallelAggregateInput>;
+
+/** How many branches must complete for the fan-out to count. */
+export function requiredSuccesses(input: Pick<ParsedParallelAggregateInput, 'minSuccesses' | 'minSuccessRatio'>, total: number): number {
+  if (input.minSuccesses !== undefined) return input.minSuccesses;
+  // ratio × total, rounded up; the epsilon keeps 0.7 × 10 at 7 despite floating point.
+  return Math.max(1, Math.ceil((input.minSuccessRatio ?? 0.5) * total - 1e-9));
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// The aggregate
+
+export const BranchStatus = z.enum(['completed', 'failed', 'timed_out', 'cancelled']);
+export type BranchStatus = z.infer<typeof BranchStatus>;
+
+export const BranchError = z.object({ type: z.string(), message: z.string() });
+
+export const BranchOutcome = z.object({
+  id: z.string(),
+  status: BranchStatus,
+  /** When the branch started, in ms after the fan-out started; absent when it was cancelled before it started. */
+  startMs: z.number().optional(),
+  /** How long it ran (0 when it never started). */
+  durationMs: z.number(),
+  /** Why it did not complete. */
+  error: BranchError.optional(),
+});
+export type BranchOutcome = z.infer<typeof BranchOutcome>;
+
+export const AggregateStatus = z.enum(['succeeded', 'partial', 'failed']);
+export type AggregateStatus = z.infer<typeof AggregateStatus>;
+
+export const ParallelAggregateResult = z.object({
+  title: z.string().optional(),
+  /** succeeded: every branch completed; partial: the tolerance is met but not every branch completed; failed: not met. */
+  status: AggregateStatus,
+  total: z.number().int(),
+  /** Completed branches needed (the tolerance). */
+  required: z.number().int(),
+  completed: z.array(z.string()),
+  failed: z.array(BranchError.extend({ id: z.string() })),
+  timedOut: z.array(z.string()),
+  cancelled: z.array(z.string()),
+  /** Each completed branch's result by id: a tool's structured result (else its text), or the analysis. */
+  results: z.record(z.string(), z.unknown()),
+  /** Every branch in input order: status, start and duration, error. */
+  branches: z.array(BranchOutcome),
+  startedAt: z.string(),
+  processingTimeMs: z.number(),
+  /** Child workflows the branches were split into (0: all ran in this workflow). */
+  partitions: z.number().int(),
+  /** One line: what completed, what did not, against the tolerance. */
+  summary: z.string(),
+});
+export type ParallelAggregateResult = z.infer<typeof ParallelAggregateResult>;
+
+/** What a person can send: stop the fan-out now and aggregate what has finished. */
+export const StopRequest = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() }).default({});
+export type StopRequest = z.input<typeof StopRequest>;
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Partitions (child workflows of a large fan-out)
+
+export const PartitionInput = z.strictObject({
+  branches: z.array(NamedBranch).min(1).max(PARTITION_SIZE),
+  ...FanOutSettings,
+});
+export type PartitionInput = z.input<typeof PartitionInput>;
+
+export const PartitionResult = z.object({
+  /** Workflow time (epoch ms) when the partition started its branches. */
+  startedAtMs: z.number(),
+  branches: z.array(BranchOutcome),
+  results: z.record(z.string(), z.unknown()),
+});
+export type PartitionResult = z.infer<typeof PartitionResult>;
