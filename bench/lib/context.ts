@@ -1,0 +1,18 @@
+import type { Client } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Orchestra } from '../../src/client/api.js';
+import type { BenchWorker } from './harness.js';
+
+/** What every section gets. */
+export interface BenchContext {
+  env: TestWorkflowEnvironment;
+  client: Client;
+  orchestra: Orchestra;
+  /** The shared worker (latency, throughput, fan-out, LangGraph's Temporal side). */
+  worker: BenchWorker;
+  bundlePath: string;
+  quick: boolean;
+  log(line: string): void;
+  /** Whether a workflow type is registered in the bundle (orderSaga / parallelAggregate may not have landed yet). */
+  has(workflowType: string): boolean;
+}

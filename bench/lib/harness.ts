@@ -1,0 +1,191 @@
+/**
+ * The bench's moving parts: a dev server started for the run, one prebuilt workflow bundle, and worker processes
+ * (each its own child, so its peak RSS is its own), plus history helpers for where the time went.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
+import { cpuSnapshot, procMemory, type CpuSnapshot } from './machine.js';
+import type { BenchWorkerConfig, WorkerSettings } from '../worker-process.js';
+
+const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const scratchDir = path.join(benchDir, 'results', 'tmp');
+
+/** Bundles bench/workflows.ts (every Orchestra workflow + the bench's) once; workers load the file. */
+export async function bundleBenchWorkflows(): Promise<string> {
+  fs.mkdirSync(scratchDir, { recursive: true });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: path.join(benchDir, 'workflows.ts'),
+    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
+  });
+  const file = path.join(scratchDir, `workflow-bundle-${process.pid}.js`);
+  fs.writeFileSync(file, code);
+  return file;
+}
+
+/** Worker processes alive now, and the CPU seconds of those that exited (so a section's CPU split stays whole). */
+const liveWorkers = new Set<number>();
+const retiredCpu: Record<string, number> = {};
+
+/** CPU used so far by the dev server, the workers and their MCP servers, this process, and the machine. */
+export function benchCpu(): CpuSnapshot {
+  return cpuSnapshot([...liveWorkers], retiredCpu);
+}
+
+export interface BenchWorker {
+  taskQueue: string;
+  pid: number;
+  settings: WorkerSettings;
+  /** Current and peak resident set size of the worker process (MiB). */
+  memory(): { rssMiB: number; peakRssMiB: number } | undefined;
+  stop(): Promise<void>;
+}
+
+/** Starts a worker process on a fresh task queue and waits until it polls. */
+export async function startBenchWorker(env: TestWorkflowEnvironment, bundlePath: string, overrides: Partial<WorkerOptions> = {}): Promise<BenchWorker> {
+  const home = fs.mkdtempSync(path.join(scratchDir, 'home-'));
+  const taskQueue = `bench-${randomUUID()}`;
+  const config: BenchWorkerConfig = {
+    address: env.address,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    bundlePath,
+    home,
+    overrides,
+  };
+  const child: ChildProcess = fork(path.join(benchDir, 'worker-process.ts'), [JSON.stringify(config)], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+    env: { ...process.env, ORCHESTRA_WORKFLOW_BUNDLE: '' },
+  });
+  const stderr: string[] = [];
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr.push(chunk.toString());
+    if (stderr.length > 50) stderr.shift();
+    if (process.env.BENCH_VERBOSE) process.stderr.write(chunk);
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const settings = await new Promise<WorkerSettings>((resolve, reject) => {
+    child.once('message', (message: { type: string; settings: WorkerSettings }) => {
+      if (message.type === 'ready') resolve(message.settings);
+    });
+    void exited.then((code) => reject(new Error(`bench worker exited (${code}) before it was ready:\n${stderr.join('')}`)));
+  });
+  liveWorkers.add(child.pid!);
+  return {
+    taskQueue,
+    pid: child.pid!,
+    settings,
+    memory: () => procMemory(child.pid!),
+    async stop() {
+      // Bank the worker's and its MCP servers' CPU before they exit.
+      const last = cpuSnapshot([child.pid!], {}, child.pid!);
+      for (const name of ['worker', 'store-mcp', 'bench-mcp', 'filesystem-mcp']) retiredCpu[name] = (retiredCpu[name] ?? 0) + (last.components[name] ?? 0);
+      liveWorkers.delete(child.pid!);
+      if (child.exitCode === null) child.send({ type: 'stop' });
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      await exited;
+      clearTimeout(timer);
+      fs.rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Samples a worker's RSS while `fn` runs (the kernel's VmHWM is the peak; samples show the curve). */
+export async function sampleMemory<T>(worker: BenchWorker, fn: () => Promise<T>, everyMs = 250) {
+  const samples: Array<{ atMs: number; rssMiB: number }> = [];
+  const start = performance.now();
+  const timer = setInterval(() => {
+    const m = worker.memory();
+    if (m) samples.push({ atMs: Math.round(performance.now() - start), rssMiB: m.rssMiB });
+  }, everyMs);
+  try {
+    const result = await fn();
+    return { result, samples };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+
+function eventMs(event: HistoryEvent): number {
+  const t = event.eventTime;
+  return t ? Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1e6) : NaN;
+}
+
+/** Where a run's time went, from its history's event times (server clock, millisecond resolution). */
+export interface HistoryBreakdown {
+  events: number;
+  /** First event to last event. */
+  serverWallMs: number;
+  /** Workflow tasks: waiting for a worker (schedule → start) and the worker's processing (start → complete). */
+  workflowTaskQueueMs: number;
+  workflowTaskRunMs: number;
+  workflowTasks: number;
+  /** Activities: waiting for a worker, and running (start → complete: the activity plus the result's round trip). */
+  activityQueueMs: number;
+  activityRunMs: number;
+  activities: number;
+}
+
+export function breakdown(events: readonly HistoryEvent[]): HistoryBreakdown {
+  const byId = new Map<number, HistoryEvent>();
+  for (const e of events) byId.set(Number(e.eventId), e);
+  const out: HistoryBreakdown = {
+    events: events.length,
+    serverWallMs: events.length ? eventMs(events[events.length - 1]) - eventMs(events[0]) : 0,
+    workflowTaskQueueMs: 0, workflowTaskRunMs: 0, workflowTasks: 0,
+    activityQueueMs: 0, activityRunMs: 0, activities: 0,
+  };
+  for (const e of events) {
+    if (e.workflowTaskStartedEventAttributes) {
+      const scheduled = byId.get(Number(e.workflowTaskStartedEventAttributes.scheduledEventId));
+      if (scheduled) out.workflowTaskQueueMs += eventMs(e) - eventMs(scheduled);
+    } else if (e.workflowTaskCompletedEventAttributes) {
+      const started = byId.get(Number(e.workflowTaskCompletedEventAttributes.startedEventId));
+      if (started) out.workflowTaskRunMs += eventMs(e) - eventMs(started);
+      out.workflowTasks += 1;
+    } else if (e.activityTaskStartedEventAttributes) {
+      const scheduled = byId.get(Number(e.activityTaskStartedEventAttributes.scheduledEventId));
+      if (scheduled) out.activityQueueMs += eventMs(e) - eventMs(scheduled);
+    } else if (e.activityTaskCompletedEventAttributes) {
+      const started = byId.get(Number(e.activityTaskCompletedEventAttributes.startedEventId));
+      if (started) out.activityRunMs += eventMs(e) - eventMs(started);
+      out.activities += 1;
+    }
+  }
+  return out;
+}
+
+/**
+ * A run's history events, and those of every child workflow it started (recursively): a partitioned fan-out's
+ * branches live in its children's histories.
+ */
+export async function historyTree(client: Client, handle: WorkflowHandle): Promise<{ workflows: number; events: number; largest: number }> {
+  let workflows = 0;
+  let events = 0;
+  let largest = 0;
+  const queue: Array<{ workflowId: string; runId?: string }> = [{ workflowId: handle.workflowId }];
+  while (queue.length) {
+    const batch = queue.splice(0, 16);
+    const histories = await Promise.all(batch.map((w) => client.workflow.getHandle(w.workflowId, w.runId).fetchHistory()));
+    for (const history of histories) {
+      const list = history.events ?? [];
+      workflows += 1;
+      events += list.length;
+      largest = Math.max(largest, list.length);
+      for (const e of list) {
+        const child = e.childWorkflowExecutionStartedEventAttributes?.workflowExecution;
+        if (child?.workflowId) queue.push({ workflowId: child.workflowId, runId: child.runId ?? undefined });
+      }
+    }
+  }
+  return { workflows, events, largest };
+}

@@ -1,0 +1,169 @@
+/**
+ * Orchestra's measured workflows written directly against the Temporal SDK, without Orchestra's helpers
+ * (parseInput, ProgressReporter, Compensations, store()/stepKey()/callTool() wrappers, settleBounded): the same
+ * activity (`callTool`, through the same MCP servers), the same arguments and idempotency keys, the same timeouts and
+ * retry policies, the same order — so the ratio raw / Orchestra isolates what the abstractions cost.
+ *
+ * What they leave out is exactly what the helpers add: input validation in the workflow, the progress query, Web UI
+ * current details, status search attributes, activity summaries, and per-branch outcome bookkeeping.
+ */
+import { executeChild, proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import type { ToolActivities, ToolResult } from '../src/activities/mcp.js';
+import type { ToolCall } from '../src/shared/tool-call.js';
+
+// The policies orderSaga and parallelAggregate use (src/shared/tool-retry.ts), as plain values.
+const NON_RETRYABLE = ['ToolNotFound', 'InvalidToolArguments', 'UnsafeToRetry', 'AccessDenied', 'FileNotFound'];
+const STORE_BUSINESS_ERRORS = [
+  'UnknownCustomer', 'UnknownProduct', 'UnknownPayment', 'UnknownTicket', 'UnknownDocument', 'UnknownDeadLetter', 'UserExists',
+  'InsufficientInventory', 'PaymentDeclined', 'RefundExceedsCharge', 'InvalidAddress', 'InvalidRequest', 'InvalidTransition',
+  'IdempotencyKeyReused', 'QueryRejected', 'QueryTimeout',
+];
+const base = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' } as const;
+const READ_RETRY = { ...base, maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE };
+const STEP_RETRY = { ...base, maximumAttempts: 3, nonRetryableErrorTypes: [...NON_RETRYABLE, ...STORE_BUSINESS_ERRORS] };
+const UNDO_RETRY = { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8 };
+
+const timeouts: ActivityOptions = { startToCloseTimeout: '1 minute', heartbeatTimeout: '20 seconds' };
+const read = proxyActivities<ToolActivities>({ ...timeouts, retry: READ_RETRY });
+const step = proxyActivities<ToolActivities>({ ...timeouts, retry: STEP_RETRY });
+const undoing = proxyActivities<ToolActivities>({ ...timeouts, retry: UNDO_RETRY });
+
+// ---------------------------------------------------------------------------------------------------------------------
+// orderSaga, raw
+
+interface RawOrder {
+  orderId: string;
+  customer: { id: string; name: string; email: string };
+  items: Array<{ sku: string; quantity: number }>;
+  shippingAddress: { name: string; street: string; city: string; postalCode: string; country: string };
+}
+
+type Row = Record<string, unknown>;
+const structured = (result: ToolResult) => (result.structuredContent ?? JSON.parse(result.text)) as Row;
+
+export async function rawOrderSaga(order: RawOrder): Promise<{ status: 'completed' | 'compensated'; amount: number; steps: string[] }> {
+  const id = workflowInfo().workflowId;
+  const store = (tool: string, args: Row, key?: string, via = step) =>
+    via.callTool({ server: 'store', tool, args, idempotencyKey: key } satisfies ToolCall).then(structured);
+
+  const skus = order.items.map((item) => item.sku);
+  const catalog = await store('query', { sql: `SELECT sku, price FROM product_catalog WHERE sku IN (${skus.map(() => '?').join(', ')})`, params: skus }, undefined, read);
+  const prices = new Map((catalog.rows as Row[]).map((row) => [String(row.sku), Number(row.price)]));
+  const amount = order.items.reduce((sum, item) => sum + prices.get(item.sku)! * item.quantity, 0);
+
+  const undo: Array<() => Promise<unknown>> = [];
+  const steps: string[] = [];
+  try {
+    const userKey = `${order.customer.id}/${order.orderId}`;
+    undo.push(() => store('delete_user', { user_key: userKey }, `${id}:delete_user_account`, undoing));
+    await store('create_user', { user_key: userKey, name: order.customer.name, email: order.customer.email }, `${id}:create_user_account`);
+    steps.push('create_user_account');
+
+    const payment = await store('charge_payment', { customer_id: order.customer.id, amount, currency: 'USD' }, `${id}:charge_payment`);
+    undo.push(() => store('refund_payment', { payment_id: payment.payment_id }, `${id}:refund_payment`, undoing));
+    steps.push('charge_payment');
+
+    const lines = order.items.map((item) => `${item.quantity} × ${item.sku}`).join(', ');
+    const notice = await store('send_notification', {
+      recipient: order.customer.email,
+      subject: `Order ${order.orderId} confirmed`,
+      body: `Hello ${order.customer.name}, we have your order ${order.orderId} (${lines}) for $${(amount / 100).toFixed(2)}. `
+        + 'We will send the tracking number when it ships.',
+      channel: 'email',
+    }, `${id}:send_notification`);
+    undo.push(() => store('cancel_notification', { notification_id: notice.notification_id }, `${id}:send_cancellation_notice`, undoing));
+    steps.push('send_notification');
+
+    for (const item of order.items) {
+      const reservation = await store('reserve_inventory', { sku: item.sku, quantity: item.quantity }, `${id}:update_inventory:${item.sku}`);
+      undo.push(() => store('release_inventory', { reservation_id: reservation.reservation_id }, `${id}:restore_inventory:${item.sku}`, undoing));
+      steps.push(`update_inventory:${item.sku}`);
+    }
+
+    const { name, street, city, postalCode, country } = order.shippingAddress;
+    const label = await store('create_shipping_label', { order_id: order.orderId, address: { name, street, city, postal_code: postalCode, country } }, `${id}:create_shipping_label`);
+    undo.push(() => store('cancel_shipping_label', { label_id: label.label_id }, `${id}:cancel_shipping_label`, undoing));
+    steps.push('create_shipping_label');
+    return { status: 'completed', amount, steps };
+  } catch {
+    for (const compensation of undo.reverse()) await compensation().catch(() => undefined);
+    return { status: 'compensated', amount, steps };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// parallelAggregate, raw (tool branches only: what the benchmarks send)
+
+const PARTITION_SIZE = 1000;
+
+interface RawBranch {
+  id?: string;
+  kind: 'tool';
+  server: string;
+  tool: string;
+  args?: Row;
+  readOnly?: boolean;
+}
+
+interface RawFanOutInput {
+  branches: RawBranch[];
+  maxConcurrency: number;
+  branchTimeout?: string;
+}
+
+interface RawOutcome {
+  id: string;
+  status: 'completed' | 'failed';
+  result?: unknown;
+}
+
+export async function rawParallelAggregate(input: RawFanOutInput): Promise<{ completed: number; total: number; partitions: number; results: Record<string, unknown> }> {
+  const branches = input.branches.map((b, i) => ({ ...b, id: b.id ?? `${b.server}.${b.tool}#${i + 1}` }));
+  let outcomes: RawOutcome[];
+  let partitions = 0;
+  if (branches.length > PARTITION_SIZE) {
+    partitions = Math.ceil(branches.length / PARTITION_SIZE);
+    const size = Math.ceil(branches.length / partitions);
+    const concurrent = Math.min(partitions, input.maxConcurrency);
+    const perPartition = Math.max(1, Math.floor(input.maxConcurrency / concurrent));
+    const slices = Array.from({ length: partitions }, (_, p) => branches.slice(p * size, (p + 1) * size));
+    const parts = await bounded(slices, concurrent, (slice, p) => executeChild(rawParallelAggregatePartition, {
+      workflowId: `${workflowInfo().workflowId}-part-${p + 1}-of-${partitions}`,
+      args: [{ branches: slice, maxConcurrency: perPartition, branchTimeout: input.branchTimeout }],
+    }));
+    outcomes = parts.flat();
+  } else {
+    outcomes = await runBranches(branches, input.maxConcurrency, input.branchTimeout);
+  }
+  const completed = outcomes.filter((o) => o.status === 'completed');
+  return { completed: completed.length, total: branches.length, partitions, results: Object.fromEntries(completed.map((o) => [o.id, o.result])) };
+}
+
+export async function rawParallelAggregatePartition(input: RawFanOutInput): Promise<RawOutcome[]> {
+  return runBranches(input.branches as Array<RawBranch & { id: string }>, input.maxConcurrency, input.branchTimeout);
+}
+
+function runBranches(branches: Array<RawBranch & { id: string }>, limit: number, branchTimeout = '1 minute'): Promise<RawOutcome[]> {
+  const acts = proxyActivities<ToolActivities>({ ...timeouts, scheduleToCloseTimeout: branchTimeout, retry: READ_RETRY });
+  return bounded(branches, limit, async (b) => {
+    try {
+      const r = await acts.callTool({ server: b.server, tool: b.tool, args: b.args ?? {}, idempotencyKey: `${workflowInfo().workflowId}:branch:${b.id}` });
+      return { id: b.id, status: 'completed' as const, result: r.structuredContent ?? r.text };
+    } catch {
+      return { id: b.id, status: 'failed' as const };
+    }
+  });
+}
+
+/** The simplest bounded concurrency: `limit` loops taking the next item. */
+async function bounded<T, R>(items: T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      out[index] = await task(items[index], index);
+    }
+  }));
+  return out;
+}

@@ -1,0 +1,103 @@
+/**
+ * 4. Scale: parallelAggregate with 1,000 and 10,000 branches (sleep tool calls), each size on a fresh worker process
+ * so its peak RSS (VmHWM) is that run's: wall time, history events per workflow (the parent plus its partition
+ * children), worker peak RSS, and that it completes without limit errors. The raw-SDK fan-out runs the same sizes.
+ */
+import type { BenchContext } from '../lib/context.js';
+import { historyTree, sampleMemory, startBenchWorker } from '../lib/harness.js';
+import { round, since } from '../lib/stats.js';
+import { fanOutInput } from './fanout.js';
+
+export interface ScaleRun {
+  workflowType: string;
+  branches: number;
+  completed: number;
+  status: string;
+  wallSeconds: number;
+  branchesPerSecond: number;
+  /** Workflows in the run (1 + partition children) and their history events. */
+  workflows: number;
+  historyEvents: number;
+  largestHistory: number;
+  workerIdleRssMiB?: number;
+  workerPeakRssMiB?: number;
+  rssSamples: Array<{ atMs: number; rssMiB: number }>;
+  /** Errors from the run (a limit error would show here: payload size, pending activities, history size). */
+  error?: string;
+}
+
+export interface ScaleResult {
+  branchMs: number;
+  maxConcurrency: number;
+  runs: ScaleRun[];
+}
+
+export async function scale(ctx: BenchContext): Promise<ScaleResult | { skipped: string }> {
+  if (!ctx.has('parallelAggregate')) return { skipped: 'parallelAggregate has not landed in src/workflows yet' };
+  const sizes = ctx.quick ? [200] : [1_000, 10_000];
+  const branchMs = ctx.quick ? 10 : 50;
+  const maxConcurrency = 200;
+  const runs: ScaleRun[] = [];
+  for (const branches of sizes) {
+    for (const variant of ['orchestra', 'raw'] as const) {
+      // A fresh worker per run, so its peak RSS is this run's (quick mode reuses the shared one: seconds matter more).
+      const worker = ctx.quick ? ctx.worker : await startBenchWorker(ctx.env, ctx.bundlePath);
+      try {
+        if (worker !== ctx.worker) await new Promise((resolve) => setTimeout(resolve, 500)); // settle before the idle reading
+        const idle = worker.memory();
+        const input = fanOutInput(branches, branchMs, maxConcurrency);
+        const start = performance.now();
+        let workflowId = '';
+        let status = 'failed';
+        let completed = 0;
+        let error: string | undefined;
+        const { samples } = await sampleMemory(worker, async () => {
+          try {
+            if (variant === 'orchestra') {
+              const run = await ctx.orchestra.start('parallelAggregate' as never, input as never, { taskQueue: worker.taskQueue });
+              workflowId = run.workflowId;
+              const result = await ctx.client.workflow.getHandle(workflowId).result() as { status: string; completed: string[] };
+              status = result.status;
+              completed = result.completed.length;
+            } else {
+              workflowId = `raw-scale-${branches}-${Date.now()}`;
+              const result = await (await ctx.client.workflow.start('rawParallelAggregate', { taskQueue: worker.taskQueue, workflowId, args: [input] }))
+                .result() as { completed: number; total: number };
+              status = result.completed === result.total ? 'succeeded' : 'partial';
+              completed = result.completed;
+            }
+          } catch (err) {
+            error = (err as Error).stack ?? String(err);
+            const cause = (err as { cause?: Error }).cause;
+            if (cause) error += `\ncaused by: ${cause.stack ?? String(cause)}`;
+          }
+        }, 200);
+        const wall = since(start) / 1000;
+        const tree = workflowId ? await historyTree(ctx.client, ctx.client.workflow.getHandle(workflowId)) : { workflows: 0, events: 0, largest: 0 };
+        const run: ScaleRun = {
+          workflowType: variant === 'orchestra' ? 'parallelAggregate' : 'rawParallelAggregate',
+          branches,
+          completed,
+          status,
+          wallSeconds: round(wall, 2),
+          branchesPerSecond: round(completed / wall, 1),
+          workflows: tree.workflows,
+          historyEvents: tree.events,
+          largestHistory: tree.largest,
+          workerIdleRssMiB: idle?.rssMiB,
+          workerPeakRssMiB: worker.memory()?.peakRssMiB,
+          rssSamples: samples.filter((_, i) => i % Math.max(1, Math.floor(samples.length / 100)) === 0),
+          ...(error ? { error } : {}),
+        };
+        runs.push(run);
+        ctx.log(`scale ${variant} ${branches}: ${status} ${completed}/${branches} in ${run.wallSeconds} s, ${tree.events} events in ${tree.workflows} workflows ` +
+          `(largest ${tree.largest}), worker peak RSS ${run.workerPeakRssMiB} MiB${error ? ` — ERROR ${error.split('\n')[0]}` : ''}`);
+      } finally {
+        if (worker !== ctx.worker) await worker.stop();
+      }
+    }
+  }
+  const failed = runs.filter((r) => r.error || r.completed !== r.branches);
+  if (failed.length) throw Object.assign(new Error(`scale: ${failed.map((r) => `${r.workflowType} ${r.branches}: ${r.error?.split('\n')[0] ?? `${r.completed} completed`}`).join('; ')}`), { partial: { branchMs, maxConcurrency, runs } });
+  return { branchMs, maxConcurrency, runs };
+}

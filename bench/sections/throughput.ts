@@ -1,0 +1,112 @@
+/**
+ * 2. Throughput: orderSaga (five store calls through the MCP store server) completed per second with N concurrent
+ * starters, each starting a saga and waiting for its result, again and again, for a fixed time. Orchestra's orderSaga
+ * started through Orchestra's client, and the raw-SDK saga (bench/raw-workflows.ts) through the plain client.
+ * Rate = sagas completed inside the measured window (after a warm-up) / the window.
+ */
+import { randomUUID } from 'node:crypto';
+import type { BenchContext } from '../lib/context.js';
+import { benchCpu } from '../lib/harness.js';
+import { cpuShare } from '../lib/machine.js';
+import { distribution, round, type Distribution } from '../lib/stats.js';
+
+export interface LoadPoint {
+  concurrency: number;
+  /** Sagas that completed inside the measured window, and the window's length. */
+  completed: number;
+  windowSeconds: number;
+  perSecond: number;
+  /** Every saga of the run (warm-up included): start → result. */
+  latencyMs: Distribution;
+  /** Sagas that did not complete (failed, or ended compensated), with the first error. */
+  failures: number;
+  firstError?: string;
+  /** Where the CPU went during the point (% of one core per process; the machine has 2). */
+  cpu: ReturnType<typeof cpuShare>;
+}
+
+export interface ThroughputResult {
+  workflowTypes: { orchestra: string; raw: string };
+  secondsPerPoint: number;
+  warmupSeconds: number;
+  points: Array<{ concurrency: number; orchestra: LoadPoint; raw: LoadPoint; ratio: number }>;
+}
+
+/** One saga's input: a fresh order for a seeded customer, one item, a valid US address. */
+export function sagaInput(orderId: string) {
+  return {
+    orderId,
+    customer: { id: 'cust-001', name: 'Acme Corporation', email: 'billing@acme.example' },
+    items: [{ sku: 'CABLE-004', quantity: 1 }],
+    shippingAddress: { name: 'Acme Receiving', street: '1 Main Street', city: 'Springfield', postalCode: '62701', country: 'US' },
+  };
+}
+
+export async function throughput(ctx: BenchContext): Promise<ThroughputResult | { skipped: string }> {
+  if (!ctx.has('orderSaga')) return { skipped: 'orderSaga has not landed in src/workflows yet' };
+  if (!ctx.has('rawOrderSaga')) return { skipped: 'rawOrderSaga is missing from bench/raw-workflows.ts' };
+  const sweep = ctx.quick ? [1, 8] : [1, 8, 32, 128];
+  const seconds = ctx.quick ? 1.5 : 20;
+  const warmupSeconds = ctx.quick ? 0.3 : 4;
+  const taskQueue = ctx.worker.taskQueue;
+
+  const orchestraSaga = async (orderId: string) => {
+    const run = await ctx.orchestra.start('orderSaga' as never, sagaInput(orderId) as never, { taskQueue });
+    return ctx.client.workflow.getHandle(run.workflowId).result() as Promise<{ status: string }>;
+  };
+  const rawSaga = async (orderId: string) => {
+    const handle = await ctx.client.workflow.start('rawOrderSaga', { taskQueue, workflowId: `raw-order-saga-${orderId}`, args: [sagaInput(orderId)] });
+    return handle.result() as Promise<{ status: string }>;
+  };
+
+  const load = async (concurrency: number, saga: (orderId: string) => Promise<{ status: string }>, tag: string): Promise<LoadPoint> => {
+    const cpuBefore = benchCpu();
+    const t0 = performance.now();
+    const windowStart = t0 + warmupSeconds * 1000;
+    const deadline = t0 + (warmupSeconds + seconds) * 1000;
+    const latencies: number[] = [];
+    let completed = 0;
+    let failures = 0;
+    let firstError: string | undefined;
+    await Promise.all(Array.from({ length: concurrency }, async (_, starter) => {
+      let i = 0;
+      while (performance.now() < deadline) {
+        const orderId = `bench-${tag}-${concurrency}-${starter}-${i++}-${randomUUID().slice(0, 8)}`;
+        const start = performance.now();
+        try {
+          const result = await saga(orderId);
+          if (result.status !== 'completed') throw new Error(`saga ended ${result.status}: ${JSON.stringify(result).slice(0, 300)}`);
+          const end = performance.now();
+          latencies.push(end - start);
+          if (end >= windowStart && end <= deadline) completed += 1;
+        } catch (err) {
+          failures += 1;
+          firstError ??= (err as Error).stack ?? String(err);
+        }
+      }
+    }));
+    return {
+      concurrency,
+      completed,
+      windowSeconds: seconds,
+      perSecond: round(completed / seconds, 2),
+      latencyMs: distribution(latencies),
+      failures,
+      firstError,
+      cpu: cpuShare(cpuBefore, benchCpu()),
+    };
+  };
+
+  const points: ThroughputResult['points'] = [];
+  for (const [index, concurrency] of sweep.entries()) {
+    // Alternate which variant goes first at each point, so slow drift of the machine does not favour one.
+    const order = index % 2 ? (['raw', 'orchestra'] as const) : (['orchestra', 'raw'] as const);
+    const out: Partial<Record<'orchestra' | 'raw', LoadPoint>> = {};
+    for (const variant of order) out[variant] = await load(concurrency, variant === 'orchestra' ? orchestraSaga : rawSaga, variant);
+    const ratio = round(out.raw!.perSecond ? out.orchestra!.perSecond / out.raw!.perSecond : NaN, 3);
+    points.push({ concurrency, orchestra: out.orchestra!, raw: out.raw!, ratio });
+    ctx.log(`throughput N=${concurrency}: orchestra ${out.orchestra!.perSecond}/s (p50 ${out.orchestra!.latencyMs.p50} ms) · raw ${out.raw!.perSecond}/s (p50 ${out.raw!.latencyMs.p50} ms)` +
+      `${out.orchestra!.failures + out.raw!.failures ? ` · failures ${out.orchestra!.failures}/${out.raw!.failures}: ${out.orchestra!.firstError ?? out.raw!.firstError}` : ''}`);
+  }
+  return { workflowTypes: { orchestra: 'orderSaga', raw: 'rawOrderSaga' }, secondsPerPoint: seconds, warmupSeconds, points };
+}

@@ -1,0 +1,88 @@
+/**
+ * The bench worker's workflows: every Orchestra workflow, plus the benchmark-only ones (never product workflows):
+ *
+ * - `sequentialPipeline` / `sequentialPipelineRaw`: three text activities one after another, written with Orchestra's
+ *   helpers (parseInput, ProgressReporter) and directly against the SDK.
+ * - `rawOrderSaga`, `rawParallelAggregate` (bench/raw-workflows.ts): orderSaga and parallelAggregate written directly
+ *   against the SDK, so the ratio isolates Orchestra's abstractions.
+ * - `textAnalysisGraph`, `routingGraph`: the two LangGraph baseline graphs as Temporal workflows.
+ *
+ * Deterministic code only (this file is bundled into the workflow sandbox).
+ */
+import { proxyActivities } from '@temporalio/workflow';
+import { z } from 'zod';
+import type { TextActivities } from '../src/activities/text.js';
+import { parseInput } from '../src/workflows/support/input.js';
+import { ProgressReporter } from '../src/workflows/support/progress.js';
+import { classify, needsEscalation, prioritise } from './graphs/routing.js';
+
+export * from '../src/workflows/index.js';
+export * from './raw-workflows.js';
+
+const text = proxyActivities<TextActivities>({ startToCloseTimeout: '1 minute' });
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Latency: three sequential activities
+
+export const PipelineInput = z.object({ text: z.string().trim().min(1, 'must not be empty') });
+export type PipelineInput = z.input<typeof PipelineInput>;
+export interface PipelineResult {
+  language: string;
+  sentiment: string;
+  keywords: string[];
+}
+
+/** Detect language → sentiment → keywords, the way an Orchestra workflow is written. */
+export async function sequentialPipeline(raw: PipelineInput): Promise<PipelineResult> {
+  const input = parseInput(PipelineInput, raw);
+  const progress = new ProgressReporter('sequentialPipeline');
+  progress.update({ step: 'detect language', done: 0, total: 3 });
+  const language = await text.detectLanguage({ text: input.text });
+  progress.update({ step: 'analyse sentiment', done: 1 });
+  const sentiment = await text.analyzeSentiment({ text: input.text });
+  progress.update({ step: 'extract keywords', done: 2 });
+  const keywords = await text.extractKeywords({ text: input.text, limit: 5 });
+  progress.update({ step: 'done', state: 'completed', done: 3 });
+  return { language: language.code, sentiment: sentiment.label, keywords: keywords.keywords.map((k) => k.term) };
+}
+
+/** The same three activities with nothing but the SDK. */
+export async function sequentialPipelineRaw(input: PipelineInput): Promise<PipelineResult> {
+  const language = await text.detectLanguage({ text: input.text });
+  const sentiment = await text.analyzeSentiment({ text: input.text });
+  const keywords = await text.extractKeywords({ text: input.text, limit: 5 });
+  return { language: language.code, sentiment: sentiment.label, keywords: keywords.keywords.map((k) => k.term) };
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// The LangGraph baselines' graphs, as Temporal workflows (same text functions, through the text activities)
+
+/** Seed 001 §2: sentiment, keywords, summary and language in parallel, joined into one result. */
+export async function textAnalysisGraph(input: { text: string }) {
+  const [sentiment, keywords, summary, language] = await Promise.all([
+    text.analyzeSentiment({ text: input.text }),
+    text.extractKeywords({ text: input.text }),
+    text.summarize({ text: input.text }),
+    text.detectLanguage({ text: input.text }),
+  ]);
+  return { sentiment, keywords, summary, language };
+}
+
+/** Seed 000 Pattern 2: classify → route → handler → priority → escalate (classification and priority in the workflow). */
+export async function routingGraph(input: { query: string }) {
+  const path: string[] = ['classifier'];
+  const c = classify(input.query);
+  let primary: unknown;
+  if (!c.triggered) {
+    path.push(c.route);
+    primary = await text.analyzeText({ text: input.query, analyses: ['sentiment', 'keywords'] });
+    path.push('priority_processor');
+  }
+  const priority = prioritise(c.priority);
+  let escalation: unknown;
+  if (needsEscalation(c)) {
+    path.push('escalation');
+    escalation = await text.summarize({ text: input.query, sentences: 1 });
+  }
+  return { route: c.route, priority: c.priority, path, primary, priorityProcessing: priority, escalation };
+}
