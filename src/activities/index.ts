@@ -1,4 +1,5 @@
 import type { McpPool } from '../mcp/pool.js';
+import { createLlmActivities } from './llm.js';
 import { createToolActivities } from './mcp.js';
 import { createTextActivities } from './text.js';
 
@@ -13,6 +14,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createToolActivities(deps.mcp),
     ...createTextActivities(),
+    ...createLlmActivities(),
   };
 }
 

@@ -38,6 +38,33 @@ export function demoRuns(stamp: string): DemoRun[] {
       },
     }),
     run({
+      // Seed 001 §4: "workflow" crowds out "retries" in the first results; feedback on retries fixes it in one refinement.
+      title: 'Search → evaluate → refine until quality (target met)',
+      type: 'refineUntilQuality',
+      workflowId: `demo-refine-until-quality-${stamp}`,
+      input: { query: 'workflow retries' },
+    }),
+    run({
+      // A stricter target than this corpus allows: five searches over three runs (continue-as-new every two).
+      title: 'Search → evaluate → refine with continue-as-new (iteration limit)',
+      type: 'refineUntilQuality',
+      workflowId: `demo-refine-until-quality-limit-${stamp}`,
+      input: { query: 'workflow failures', targetQuality: 0.9, maxIterations: 5, iterationsPerRun: 2 },
+    }),
+    run({
+      title: 'News digest: feeds → relevant → categorised → summarised → newsletter',
+      type: 'newsDigest',
+      workflowId: `demo-news-digest-${stamp}`,
+      input: { title: 'AI News Digest' },
+    }),
+    run({
+      // Written by the language model when ORCHESTRA_LLM_* is set, else (or when it fails) by the offline composer.
+      title: 'Blog draft: research → outline → draft → review',
+      type: 'blogDraft',
+      workflowId: `demo-blog-draft-${stamp}`,
+      input: { topic: 'Durable workflows with retries and timeouts', audience: 'backend engineers' },
+    }),
+    run({
       title: 'Durable reminder (timer + update)',
       type: 'reminder',
       workflowId: `demo-reminder-${stamp}`,

@@ -4,6 +4,9 @@ import { AccessRequestInput, AccessRequestResult } from './access-request.js';
 import { ApprovalDecision } from './approval.js';
 import { OrderSagaInput, OrderSagaResult } from './order-saga.js';
 import { ParallelAggregateInput, ParallelAggregateResult, StopRequest } from './parallel-aggregate.js';
+import { RefineUntilQualityInput, RefineUntilQualityResult } from './refine-until-quality.js';
+import { BlogDraftInput, BlogDraftResult } from './blog-draft.js';
+import { NewsDigestInput, NewsDigestResult } from './news-digest.js';
 import { ReminderInput, ReminderResult, SnoozeRequest } from './reminder.js';
 import { oneLine, RouteRequestInput, RouteRequestResult } from './route-request.js';
 
@@ -99,9 +102,43 @@ export const catalog = {
       stop: { kind: 'update', description: 'Cancel the branches still waiting or running and aggregate what has finished', schema: StopRequest },
     },
   }),
+  refineUntilQuality: spec({
+    description: 'Search → evaluate → refine: searches the store\'s documents, judges the top results by aspect coverage of '
+      + 'the original query, expands the query by pseudo-relevance feedback on the under-covered aspects, and repeats until '
+      + 'the quality reaches the target or the iteration limit (continue-as-new keeps long loops bounded).',
+    input: RefineUntilQualityInput,
+    output: RefineUntilQualityResult,
+    workflowId: (input, unique) => `refine-${slugOf(input.query)}-${unique}`,
+    summary: (input) => `Refine "${input.query}" until quality ≥ ${input.targetQuality} (at most ${input.maxIterations} searches)`,
+  }),
+  blogDraft: spec({
+    description: 'Blog generation pipeline: research (store search) → outline → draft → review. A language model writes when '
+      + 'one is configured (ORCHESTRA_LLM_*); otherwise, or when its retries run out, the offline extractive composer does, '
+      + 'and the result says which.',
+    input: BlogDraftInput,
+    output: BlogDraftResult,
+    workflowId: (input, unique) => `blog-draft-${slugOf(input.topic)}-${unique}`,
+    summary: (input) => `Blog post on "${input.topic}"${input.audience ? ` for ${input.audience}` : ''}`
+      + ` (${input.sections} sections, ${input.generator === 'offline' ? 'offline composer' : 'LLM if configured'})`,
+  }),
+  newsDigest: spec({
+    description: 'News aggregation pipeline: reads RSS/Atom feeds through the filesystem MCP server, keeps the articles '
+      + 'relevant to the interests, categorises them (technology, business, research, general), summarises each (LLM if '
+      + 'configured, retrying then falling back to TextRank) and writes a Markdown newsletter back to the sandbox.',
+    input: NewsDigestInput,
+    output: NewsDigestResult,
+    workflowId: (input, unique) => `news-digest-${slugOf(input.title)}-${unique}`,
+    summary: (input) => `${input.title}: ${input.feeds ? `${input.feeds.length} feeds` : 'every feed in feeds/'}, `
+      + `interests ${input.interests.join(', ')}`,
+  }),
 } satisfies Record<string, WorkflowSpec>;
 
 export type WorkflowType = keyof typeof catalog;
+
+/** A workflow-id fragment from free text: lower case, dashes, at most 40 characters. */
+function slugOf(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40).replace(/-$/, '') || 'run';
+}
 
 export function isWorkflowType(name: string): name is WorkflowType {
   return Object.hasOwn(catalog, name);

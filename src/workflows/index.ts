@@ -4,4 +4,7 @@ export { accessRequest } from './access-request.js';
 export { orderSaga } from './order-saga.js';
 export { parallelAggregate, parallelAggregatePartition } from './parallel-aggregate.js';
 export { reminder } from './reminder.js';
+export { refineUntilQuality } from './refine-until-quality.js';
+export { blogDraft } from './blog-draft.js';
+export { newsDigest } from './news-digest.js';
 export { routeRequest } from './route-request.js';

@@ -1,0 +1,26 @@
+/**
+ * The language model from workflow code: the `generateText` activity (src/activities/llm.ts) with the retry policy
+ * generation uses everywhere — three attempts, exponential backoff from 2 s, a short per-attempt limit — so a dead
+ * endpoint costs seconds, not minutes, before a workflow falls back (see ./fallback.ts). The endpoint and its key live
+ * in the worker's environment, never in workflow input or history.
+ */
+import { proxyActivities } from '@temporalio/workflow';
+import type { GeneratedText, GenerateTextInput, LlmActivities } from '../../activities/llm.js';
+
+export const LLM_NOT_CONFIGURED = 'LlmNotConfigured';
+
+const llm = proxyActivities<LlmActivities>({
+  startToCloseTimeout: '90 seconds',
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '20 seconds',
+    maximumAttempts: 3,
+    nonRetryableErrorTypes: [LLM_NOT_CONFIGURED, 'LlmRequestRejected', 'InvalidInput'],
+  },
+});
+
+/** One generation, named in the Web UI by what it writes. */
+export function generateText(summary: string, input: GenerateTextInput): Promise<GeneratedText> {
+  return llm.generateText.executeWithOptions({ startToCloseTimeout: '90 seconds', summary }, [input]);
+}

@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { BlogDraftResult } from '../src/schemas/blog-draft.js';
+import { startLlmServer, withLlmEnv } from './helpers/llm-server.js';
+import { testDeps, timeSkippingEnv, withWorker, type TestDeps } from './helpers/temporal.js';
+
+describe('blogDraft (time-skipping, real store research)', () => {
+  let env: TestWorkflowEnvironment;
+  let deps: TestDeps;
+  before(async () => {
+    env = await timeSkippingEnv();
+    deps = await testDeps();
+  });
+  after(async () => {
+    await deps?.close();
+    await env?.teardown();
+  });
+
+  it('without a language model, writes the post offline from the research and says so', async () => {
+    await withLlmEnv({}, () => withWorker(env, deps, async ({ orchestra, taskQueue }) => {
+      const result = await orchestra.execute('blogDraft', { topic: 'Durable workflows with retries and timeouts' }, { taskQueue }) as BlogDraftResult;
+      assert.equal(result.generator, 'offline');
+      assert.deepEqual(result.stages, { outline: 'offline', draft: 'offline', review: 'offline' });
+      assert.equal(result.fallback?.reason, 'not_configured');
+      assert.equal(result.fallback?.errorType, 'LlmNotConfigured');
+      assert.equal(result.fallback?.stage, 'outline');
+      assert.ok(result.research.length >= 3);
+      assert.ok(result.research.some((d) => d.title === 'Activities, retries and timeouts'));
+      assert.match(result.post, /^# Durable Workflows With Retries And Timeouts/m);
+      assert.match(result.post, /## Sources/);
+      assert.ok(result.review.citations > 0);
+      assert.ok(result.review.headings >= 3);
+      assert.match(result.outline, /1\. Introduction/);
+      // The sources listed are documents the research read.
+      const sources = result.post.slice(result.post.indexOf('## Sources')).split('\n').filter((l) => /^\d+\. /.test(l));
+      assert.ok(sources.length > 0);
+      for (const line of sources) assert.ok(result.research.some((d) => line.endsWith(`${d.title} (${d.id})`)), line);
+    }));
+  });
+
+  it('retries an unreachable model with backoff, then falls back to the offline composer and records why', async () => {
+    await withLlmEnv({ ORCHESTRA_LLM_BASE_URL: 'http://127.0.0.1:9/v1', ORCHESTRA_LLM_MODEL: 'test-model', ORCHESTRA_LLM_API_KEY: 'sk-test-secret' },
+      () => withWorker(env, deps, async ({ orchestra, taskQueue }) => {
+        const run = await orchestra.start('blogDraft', { topic: 'Idempotency keys for safe payment retries' }, { taskQueue });
+        const result = await orchestra.result(run.workflowId) as BlogDraftResult;
+        assert.equal(result.generator, 'offline');
+        assert.equal(result.fallback?.stage, 'outline');
+        assert.equal(result.fallback?.reason, 'retries_exhausted');
+        assert.equal(result.fallback?.errorType, 'LlmUnavailable');
+        assert.match(result.fallback!.message, /unreachable/);
+        assert.ok(result.post.length > 200);
+        // The model was tried three times (the policy), once: later stages went straight to the fallback.
+        const history = await orchestra.client.workflow.getHandle(run.workflowId).fetchHistory();
+        const llmCalls = history.events!.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'generateText');
+        assert.equal(llmCalls.length, 1);
+        const failed = history.events!.find((e) => e.activityTaskFailedEventAttributes);
+        assert.ok(failed);
+        const started = history.events!.find((e) => e.activityTaskStartedEventAttributes?.attempt === 3);
+        assert.ok(started, 'the third attempt ran');
+        // The key never enters history.
+        assert.ok(!JSON.stringify(history).includes('sk-test-secret'));
+      }));
+  });
+
+  it('writes with the configured model; when it fails part-way, the remaining stages fall back (mixed)', async () => {
+    const llm = await startLlmServer((prompt) => (prompt.startsWith('Write a Markdown outline')
+      ? '# Safe Retries\n\n1. Introduction\n2. Idempotency keys [1]\n3. Backoff [2]\n4. Conclusion'
+      : 503));
+    try {
+      await withLlmEnv({ ORCHESTRA_LLM_BASE_URL: llm.baseUrl, ORCHESTRA_LLM_MODEL: 'stub-writer', ORCHESTRA_LLM_API_KEY: 'sk-stub' },
+        () => withWorker(env, deps, async ({ orchestra, taskQueue }) => {
+          const result = await orchestra.execute('blogDraft', { topic: 'Safe retries with idempotency keys', audience: 'backend engineers' },
+            { taskQueue }) as BlogDraftResult;
+          assert.equal(result.generator, 'mixed');
+          assert.deepEqual(result.stages, { outline: 'llm', draft: 'offline', review: 'offline' });
+          assert.equal(result.model, 'stub-writer');
+          assert.match(result.outline, /^# Safe Retries/);
+          assert.equal(result.fallback?.stage, 'draft');
+          assert.equal(result.fallback?.errorType, 'LlmUnavailable');
+          assert.match(result.fallback!.message, /HTTP 503/);
+          // One outline request, three draft attempts; the key went to the endpoint as a bearer token.
+          assert.equal(llm.requests.length, 4);
+          assert.ok(llm.requests.every((r) => r.path === '/v1/chat/completions' && r.authorization === 'Bearer sk-stub'));
+          assert.match(llm.requests[0].body.messages[1].content, /for backend engineers/);
+        }));
+    } finally {
+      await llm.close();
+    }
+  });
+
+  it('rejects an empty or too-short topic with a non-retryable, field-level InvalidInput before researching', async () => {
+    await withWorker(env, deps, async ({ orchestra, taskQueue }) => {
+      for (const topic of ['', 'AI']) {
+        const handle = await orchestra.client.workflow.start('blogDraft', {
+          taskQueue, workflowId: `bad-blog-${Math.random().toString(36).slice(2)}`, args: [{ topic }],
+        });
+        await assert.rejects(handle.result(), (err: unknown) => {
+          assert.ok(err instanceof WorkflowFailedError);
+          assert.ok(err.cause instanceof ApplicationFailure);
+          assert.equal(err.cause.type, 'InvalidInput');
+          assert.equal(err.cause.nonRetryable, true);
+          assert.match(err.cause.message, /topic: must be at least 10 characters/);
+          return true;
+        });
+        const history = await handle.fetchHistory();
+        assert.ok(!history.events!.some((e) => e.activityTaskScheduledEventAttributes), 'no stage ran');
+      }
+    });
+  });
+});
