@@ -41,7 +41,7 @@ export const CATEGORY_VOCABULARY: Record<Exclude<NewsCategory, 'general'>, strin
   business: 'market markets revenue funding investors investment payments retail retailers company companies acquisition '
     + 'takeover startup startups venture capital shares profit sales earnings bank merchants economy prices pricing quarter',
   research: 'research researchers study studies paper university scientists findings experiment randomised dataset journal '
-    + 'published science clinical benchmark measurement survey analysis',
+    + 'science clinical benchmark measurement survey analysis preprint',
 };
 
 const FEED_DIRECTORY = 'feeds';
@@ -108,7 +108,6 @@ export async function newsDigest(raw: NewsDigestInput): Promise<NewsDigestResult
   const summaries = new Fallback({ notConfigured: [LLM_NOT_CONFIGURED], primaryEnabled: input.summariser === 'auto' });
   let model: string | undefined;
   for (const [i, article] of relevant.entries()) {
-    const source = `${article.title}. ${article.summary}`;
     const ran = await summaries.run(`summary of "${article.title}"`,
       async () => {
         const answer = await generateText(`summarise article ${i + 1}/${relevant.length}`, {
@@ -122,7 +121,7 @@ export async function newsDigest(raw: NewsDigestInput): Promise<NewsDigestResult
       },
       async () => article.summary.trim()
         ? (await text.summarize.executeWithOptions({ summary: `summarise article ${i + 1}/${relevant.length} offline` },
-          [{ text: source, sentences: input.summarySentences }])).summary
+          [{ text: article.summary, sentences: input.summarySentences }])).summary
         : article.title);
     article.digest = ran.value;
     article.summarisedBy = ran.by === 'primary' ? 'llm' : 'offline';

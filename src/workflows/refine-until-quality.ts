@@ -228,7 +228,7 @@ class DocumentCache {
   async texts(ids: string[]): Promise<string[]> {
     const missing = ids.filter((id) => !this.byId.has(id));
     const fetched = await Promise.all(missing.map((id) => store<{ document: StoredDocument }>('get_document', { id }, { readOnly: true })));
-    for (const { document: d } of fetched) this.byId.set(d.id, `${d.title}\n\n${d.body}\n\nTags: ${d.tags.join(', ')}`);
+    for (const { document: d } of fetched) this.byId.set(d.id, `${d.title}\n\n${d.body}\n\n${d.tags.join(', ')}`);
     return ids.map((id) => this.byId.get(id)!);
   }
 
