@@ -6,7 +6,7 @@ let installed = false;
 
 export interface LoggingOptions {
   level?: LogLevel;
-  /** Also write every entry to this JSON-lines file; stderr then only gets warnings and errors. */
+  /** Also write every entry to this JSON-lines file; stderr then only gets errors. */
   file?: string;
 }
 
@@ -26,7 +26,7 @@ export function installRuntime(options: LoggingOptions = {}): void {
   const logger = new DefaultLogger(level, (entry) => {
     const line = `${format(entry)}\n`;
     file?.write(line);
-    if (!file || entry.level === 'WARN' || entry.level === 'ERROR') process.stderr.write(line);
+    if (!file || entry.level === 'ERROR') process.stderr.write(line);
   });
   Runtime.install({ logger, telemetryOptions: { logging: { forward: {}, filter: { core: 'WARN', other: 'ERROR' } } } });
 }
