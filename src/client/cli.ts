@@ -4,14 +4,19 @@
  */
 import fs from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { WorkflowFailedError, type WorkflowExecutionInfo } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowExecutionInfo } from '@temporalio/client';
 import { z } from 'zod';
 import { describeError } from '../demo/run-demo.js';
+import { ApprovalDecision, type ApprovalAck, type PendingApproval } from '../schemas/approval.js';
 import { catalog } from '../schemas/catalog.js';
+import { DECIDE_UPDATE } from '../shared/approval.js';
 import type { Progress } from '../shared/progress.js';
+import { validate } from '../shared/validation.js';
 import { InvalidInputError, Orchestra, TemporalUnreachableError, UnknownWorkflowError, validateInput } from './api.js';
 
 class UsageError extends Error {}
+/** The workflow refused what was sent (an update's validator said no); nothing was recorded. */
+class RejectedError extends Error {}
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const err = (line: string) => process.stderr.write(`${line}\n`);
@@ -164,6 +169,12 @@ export function buildProgram(): Command {
         out(`${status.workflowId}  ${status.type}  ${status.status}`);
         out(`  started ${status.startTime}${status.closeTime ? `, closed ${status.closeTime}` : ''}`);
         if ('step' in progress) out(`  ${progressLine(progress)}`);
+        const pending = 'step' in progress ? progress.details?.pendingApproval as PendingApproval | undefined : undefined;
+        if (pending) {
+          out(`  ⏳ WAITING FOR APPROVAL: ${pending.subject}`);
+          out(`     requested ${pending.requestedAt}, times out ${pending.timesOutAt}`);
+          out(`     decide with: ${pending.decideWith}`);
+        }
         if ('step' in progress && progress.details) out(`  details ${JSON.stringify(progress.details, null, 2).replace(/\n/g, '\n  ')}`);
         if (status.url) out(`  ${status.url}`);
       });
@@ -212,6 +223,30 @@ export function buildProgram(): Command {
       });
   }
 
+  program.command('approve')
+    .description('decide the approval a run is waiting for: approve it, or deny it with --deny')
+    .argument('<workflowId>')
+    .requiredOption('--by <name>', 'who decides: a name (e.g. "Ada Lovelace", ops-lead) or an e-mail address')
+    .option('--deny', 'deny instead of approving')
+    .option('--comment <text>', 'a note recorded with the decision')
+    .option('--json', 'print the acknowledgement as JSON')
+    .action(async (id: string, opts: { by: string; deny?: boolean; comment?: string; json?: boolean }) => {
+      const parsed = validate(ApprovalDecision, { decision: opts.deny ? 'deny' : 'approve', approver: opts.by, comment: opts.comment });
+      if (!parsed.ok) throw new UsageError(`invalid decision, nothing was sent: ${parsed.message}`);
+      await withClient(async (orchestra) => {
+        let ack: ApprovalAck;
+        try {
+          ack = await orchestra.update(id, DECIDE_UPDATE, [parsed.value]) as ApprovalAck;
+        } catch (e) {
+          if (e instanceof WorkflowUpdateFailedError) throw new RejectedError(`decision rejected by ${id}: ${e.cause?.message ?? e.message}`);
+          if (e instanceof WorkflowNotFoundError) throw new RejectedError(`no approval to decide: ${id}: ${e.message}`);
+          throw e;
+        }
+        if (opts.json) return print(ack, true);
+        out(`${ack.decision} by ${ack.approver} at ${ack.decidedAt}: ${ack.subject}${ack.comment ? ` (${ack.comment})` : ''}`);
+      });
+    });
+
   program.command('cancel')
     .description('request cancellation of a run (patterns clean up: a saga compensates)')
     .argument('<workflowId>')
@@ -240,6 +275,10 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof UsageError || e instanceof UnknownWorkflowError) {
       err(`orchestra: ${e.message}`);
       return 2;
+    }
+    if (e instanceof RejectedError) {
+      err(`orchestra: ${e.message}`);
+      return 1;
     }
     if (e instanceof TemporalUnreachableError) {
       err(`orchestra: ${e.message}`);

@@ -1,5 +1,6 @@
 import type { InputOf } from '../client/api.js';
 import type { WorkflowType } from '../schemas/catalog.js';
+import { DECIDE_UPDATE } from '../shared/approval.js';
 
 /** One demo run: what `npm start` starts to show a pattern, with a readable id. */
 export interface DemoRun<T extends WorkflowType = WorkflowType> {
@@ -126,6 +127,36 @@ export function demoRuns(stamp: string): DemoRun[] {
           })),
         ],
       },
+    }),
+    // Conditional routing (seed 000 Pattern 2): one run per inbox message, each classified by the seed's rules.
+    ...([
+      ['billing-complaint', 'Routing: billing complaint from a premium customer → customer service', 'cust-001'],
+      ['urgent-outage-report', 'Routing: urgent outage → technical support, CRITICAL, escalated', undefined],
+      ['sales-inquiry', 'Routing: pricing inquiry → sales', undefined],
+      ['data-analysis-request', 'Routing: report request → data analysis', undefined],
+      ['refund-demand-legal', 'Routing: refund demand threatening legal action → straight to escalation', 'cust-005'],
+    ] as const).map(([file, title, customerId]) => run({
+      title,
+      type: 'routeRequest',
+      workflowId: `demo-route-${file}-${stamp}`,
+      input: { inboxFile: `inbox/${file}.txt`, ...(customerId ? { customerId } : {}) },
+    })),
+    run({
+      // Seed 001 §3 with the approval gate: an admin request waits for a person; here the demo approves it.
+      title: 'Human approval: admin access request, approved by a person',
+      type: 'accessRequest',
+      workflowId: `demo-access-admin-${stamp}`,
+      input: { request: 'Admin access to the payouts dashboard for the Q3 audit', requester: 'ada@example.com' },
+      interact: async (act) => {
+        await act.waitForStep((step) => step.startsWith('waiting for approval'));
+        await act.update(DECIDE_UPDATE, [{ decision: 'approve', approver: 'Grace Hopper', comment: 'audit access until the end of Q3' }]);
+      },
+    }),
+    run({
+      title: 'Routing by user type: a standard user, processed without approval',
+      type: 'accessRequest',
+      workflowId: `demo-access-standard-${stamp}`,
+      input: { request: 'Please reset my password', requester: 'sam@example.com' },
     }),
   ];
 }
