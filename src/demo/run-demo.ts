@@ -58,6 +58,19 @@ export function printOutcomes(outcomes: DemoOutcome[], write: (line: string) => 
     write(`${o.status === 'COMPLETED' ? '✔' : '✘'} ${o.title}`);
     write(`    workflow id  ${o.workflowId}`);
     write(`    status       ${o.status}${o.error ? ` — ${o.error}` : ''}`);
+    const outcome = describeOutcome(o.result);
+    if (outcome) write(`    outcome      ${outcome}`);
     if (o.url) write(`    Web UI       ${o.url}`);
   }
+}
+
+/** The pattern's own verdict from a result, where it states one (`compensated`, `partial`, `APPROVED: …`, …). */
+function describeOutcome(result: unknown): string | undefined {
+  if (typeof result !== 'object' || result === null) return undefined;
+  const r = result as Record<string, unknown>;
+  const parts = [r.status, r.stopReason, r.route, r.priority, r.escalated === true ? 'escalated' : undefined, r.summary,
+    r.result, typeof r.generator === 'string' ? `written by: ${r.generator}` : undefined]
+    .filter((v): v is string => typeof v === 'string' && v.length > 0)
+    .map((v) => (v.length > 100 ? `${v.slice(0, 99)}…` : v));
+  return parts.length ? [...new Set(parts)].join(' · ') : undefined;
 }

@@ -8,20 +8,16 @@
  * stages fall back to the offline composer and the result records where and why. The review always checks the final
  * text (length, headings, citations, how much of the topic it covers); with a model it also revises it.
  */
-import { ApplicationFailure, proxyActivities } from '@temporalio/workflow';
-import type { TextActivities } from '../activities/text.js';
+import { ApplicationFailure } from '@temporalio/workflow';
 import { BlogDraftInput, type BlogDraftResult } from '../schemas/blog-draft.js';
 import type { ComposedDraft, ResearchSnippet } from '../text/index.js';
 import { Fallback, type Ran } from './support/fallback.js';
 import { parseInput } from './support/input.js';
+import { textActivities as text } from './support/text-analysis.js';
 import { generateText, LLM_NOT_CONFIGURED } from './support/llm.js';
 import { ProgressReporter } from './support/progress.js';
 import { store } from './support/tools.js';
 
-const text = proxyActivities<TextActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumAttempts: 3 },
-});
 
 const WRITER = 'You are a careful technical writer. Use only facts from the research notes you are given, and cite them '
   + 'with their bracketed numbers, e.g. [2]. Write Markdown.';

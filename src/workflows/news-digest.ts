@@ -13,8 +13,7 @@
  *
  * Each stage's counts show in the run's current details (Web UI) and the `progress` query.
  */
-import { ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { TextActivities } from '../activities/text.js';
+import { ApplicationFailure, workflowInfo } from '@temporalio/workflow';
 import {
   NEWS_CATEGORIES,
   NewsDigestInput,
@@ -25,14 +24,11 @@ import {
 import type { FeedItem, ParsedFeed } from '../text/index.js';
 import { Fallback } from './support/fallback.js';
 import { parseInput } from './support/input.js';
+import { textActivities as text } from './support/text-analysis.js';
 import { generateText, LLM_NOT_CONFIGURED } from './support/llm.js';
 import { ProgressReporter } from './support/progress.js';
 import { callTool } from './support/tools.js';
 
-const text = proxyActivities<TextActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumAttempts: 3 },
-});
 
 /** Each category's vocabulary, matched by stem with BM25 (the seed matched a few title words). */
 export const CATEGORY_VOCABULARY: Record<Exclude<NewsCategory, 'general'>, string> = {

@@ -29,8 +29,7 @@
  * iteration history, the best result and the terms tried, so a long loop keeps a bounded history and the `progress`
  * query answers across runs.
  */
-import { ApplicationFailure, continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { TextActivities } from '../activities/text.js';
+import { ApplicationFailure, continueAsNew, workflowInfo } from '@temporalio/workflow';
 import {
   RefineUntilQualityInput,
   type RefinedResult,
@@ -40,13 +39,10 @@ import {
   type RefineUntilQualityResult,
 } from '../schemas/refine-until-quality.js';
 import { parseInput } from './support/input.js';
+import { textActivities as text } from './support/text-analysis.js';
 import { ProgressReporter } from './support/progress.js';
 import { store } from './support/tools.js';
 
-const text = proxyActivities<TextActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumAttempts: 3 },
-});
 
 export const QUALITY_MEASURE = 'aspect coverage@k: mean over the terms of the original query of min(1, n / ⌈k/2⌉), '
   + 'n = top-k results whose title, body or tags mention the term';

@@ -7,11 +7,15 @@ import type { TextActivities } from '../../activities/text.js';
 // Types only: src/text loads NLP models and runs in activities, never in workflow code.
 import type { KeywordResult, LanguageResult, SentimentResult, SummaryResult, TextAnalysis } from '../../text/index.js';
 
-const activities = proxyActivities<TextActivities>({
-  startToCloseTimeout: '30 seconds',
-  // Bad input (an empty text) fails as a non-retryable InvalidInput; anything else is a worker fault worth a retry.
+/**
+ * The text activities (analyses, relevance, query expansion, feed parsing, the offline composer) as workflows call
+ * them. Bad input (an empty text) fails as a non-retryable InvalidInput; anything else is a worker fault worth a retry.
+ */
+export const textActivities = proxyActivities<TextActivities>({
+  startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumAttempts: 3 },
 });
+
 
 export type { TextAnalysis };
 
@@ -39,13 +43,13 @@ export function analyzeText<A extends TextAnalysis>(
   const call = { summary: describeAnalysis(analysis, text), ...options };
   switch (analysis) {
     case 'sentiment':
-      return activities.analyzeSentiment.executeWithOptions(call, [{ text }]) as Promise<TextAnalysisResults[A]>;
+      return textActivities.analyzeSentiment.executeWithOptions(call, [{ text }]) as Promise<TextAnalysisResults[A]>;
     case 'keywords':
-      return activities.extractKeywords.executeWithOptions(call, [{ text }]) as Promise<TextAnalysisResults[A]>;
+      return textActivities.extractKeywords.executeWithOptions(call, [{ text }]) as Promise<TextAnalysisResults[A]>;
     case 'summary':
-      return activities.summarize.executeWithOptions(call, [{ text }]) as Promise<TextAnalysisResults[A]>;
+      return textActivities.summarize.executeWithOptions(call, [{ text }]) as Promise<TextAnalysisResults[A]>;
     case 'language':
-      return activities.detectLanguage.executeWithOptions(call, [{ text }]) as Promise<TextAnalysisResults[A]>;
+      return textActivities.detectLanguage.executeWithOptions(call, [{ text }]) as Promise<TextAnalysisResults[A]>;
     default:
       throw new TypeError(`unknown text analysis "${String(analysis)}"`);
   }
