@@ -17,9 +17,9 @@ import {
   ApplicationFailure,
   CancellationScope,
   CancelledFailure,
-  TimeoutFailure,
   type RetryPolicy,
 } from '@temporalio/workflow';
+import { describeFailure as classifyFailure } from './failures.js';
 
 /** One forward step of a saga. */
 export interface SagaStep<T> {
@@ -195,12 +195,8 @@ export function isRejection(err: unknown): boolean {
   return cause instanceof ApplicationFailure && cause.nonRetryable === true && cause.type !== 'UnsafeToRetry';
 }
 
-/** A failure as `{ type, message }`: the business type (`PaymentDeclined`), `Cancelled`, `Timeout`, … */
+/** The type and message of a step's or an undo's error (see ./failures.ts). */
 export function describeFailure(err: unknown): FailureInfo {
-  const cause = err instanceof ActivityFailure && err.cause ? err.cause : err;
-  if (cause instanceof ApplicationFailure) return { type: cause.type ?? 'Error', message: cause.message };
-  if (cause instanceof CancelledFailure) return { type: 'Cancelled', message: cause.message || 'cancelled' };
-  if (cause instanceof TimeoutFailure) return { type: 'Timeout', message: cause.message || 'timed out' };
-  if (cause instanceof Error) return { type: cause.name, message: cause.message };
-  return { type: 'Error', message: String(cause) };
+  const { type, message } = classifyFailure(err);
+  return { type, message };
 }
