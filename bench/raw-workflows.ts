@@ -7,7 +7,7 @@
  * What they leave out is exactly what the helpers add: input validation in the workflow, the progress query, Web UI
  * current details, status search attributes, activity summaries, and per-branch outcome bookkeeping.
  */
-import { executeChild, proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import { executeChild, proxyActivities, proxyLocalActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { ToolActivities, ToolResult } from '../src/activities/mcp.js';
 import type { ToolCall } from '../src/shared/tool-call.js';
 
@@ -27,6 +27,12 @@ const timeouts: ActivityOptions = { startToCloseTimeout: '1 minute', heartbeatTi
 const read = proxyActivities<ToolActivities>({ ...timeouts, retry: READ_RETRY });
 const step = proxyActivities<ToolActivities>({ ...timeouts, retry: STEP_RETRY });
 const undoing = proxyActivities<ToolActivities>({ ...timeouts, retry: UNDO_RETRY });
+// The same calls as local activities (run by the worker inside the workflow task: no activity tasks through the server).
+const local = {
+  read: proxyLocalActivities<ToolActivities>({ startToCloseTimeout: '1 minute', retry: READ_RETRY }),
+  step: proxyLocalActivities<ToolActivities>({ startToCloseTimeout: '1 minute', retry: STEP_RETRY }),
+  undoing: proxyLocalActivities<ToolActivities>({ startToCloseTimeout: '1 minute', retry: UNDO_RETRY }),
+};
 
 // ---------------------------------------------------------------------------------------------------------------------
 // orderSaga, raw
@@ -41,9 +47,20 @@ interface RawOrder {
 type Row = Record<string, unknown>;
 const structured = (result: ToolResult) => (result.structuredContent ?? JSON.parse(result.text)) as Row;
 
-export async function rawOrderSaga(order: RawOrder): Promise<{ status: 'completed' | 'compensated'; amount: number; steps: string[] }> {
+type SagaOutcome = { status: 'completed' | 'compensated'; amount: number; steps: string[] };
+
+export function rawOrderSaga(order: RawOrder): Promise<SagaOutcome> {
+  return saga(order, { read, step, undoing });
+}
+
+/** rawOrderSaga with every store call a local activity (an investigation: what local activities would buy orderSaga). */
+export function rawOrderSagaLocal(order: RawOrder): Promise<SagaOutcome> {
+  return saga(order, local);
+}
+
+async function saga(order: RawOrder, { read, step, undoing }: Record<'read' | 'step' | 'undoing', Pick<ToolActivities, 'callTool'>>): Promise<SagaOutcome> {
   const id = workflowInfo().workflowId;
-  const store = (tool: string, args: Row, key?: string, via = step) =>
+  const store = (tool: string, args: Row, key?: string, via: Pick<ToolActivities, 'callTool'> = step) =>
     via.callTool({ server: 'store', tool, args, idempotencyKey: key } satisfies ToolCall).then(structured);
 
   const skus = order.items.map((item) => item.sku);

@@ -7,8 +7,9 @@
  *   npm run bench -- --quick      smoke mode for CI: every section with tiny counts, seconds; writes only to
  *                                 bench/results/tmp/ (git-ignored) and fails if a section fails
  *   npm run bench -- --only latency,fanout   run some sections (results go to tmp/, the report is not touched)
+ *   npm run bench -- --report     rewrite BENCHMARKS.md and the charts from results/latest*.json (no run)
  *
- * Sections: latency, throughput, fanout, scale, langgraph. See BENCHMARKS.md for what each measures.
+ * Sections: latency, throughput, fanout, scale, langgraph, tuning (investigations: local activities). See BENCHMARKS.md for what each measures.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -29,6 +30,7 @@ import { langgraph } from './sections/langgraph.js';
 import { latency } from './sections/latency.js';
 import { scale } from './sections/scale.js';
 import { throughput } from './sections/throughput.js';
+import { tuning } from './sections/tuning.js';
 import type { WorkerSettings } from './worker-process.js';
 
 const { values: flags } = parseArgs({
@@ -36,11 +38,12 @@ const { values: flags } = parseArgs({
     quick: { type: 'boolean', default: false },
     persisted: { type: 'boolean', default: false },
     only: { type: 'string' },
+    report: { type: 'boolean', default: false },
   },
 });
 const quick = flags.quick!;
 const only = flags.only?.split(',').map((s) => s.trim()).filter(Boolean);
-const SECTIONS = { latency, throughput, fanout, scale, langgraph } as const;
+const SECTIONS = { latency, throughput, fanout, scale, langgraph, tuning } as const;
 type SectionName = keyof typeof SECTIONS;
 
 installRuntime({ level: 'ERROR' });
@@ -49,9 +52,14 @@ installRuntime({ level: 'ERROR' });
 function registered(workflowType: string): boolean {
   const sources = [path.join(projectRoot, 'src/workflows/index.ts'), path.join(projectRoot, 'bench/raw-workflows.ts'), path.join(projectRoot, 'bench/workflows.ts')]
     .map((file) => fs.readFileSync(file, 'utf8')).join('\n');
-  return new RegExp(`export\\s+(async\\s+function\\s+${workflowType}\\b|\\{[^}]*\\b${workflowType}\\b[^}]*\\})`).test(sources);
+  return new RegExp(`export\\s+((async\\s+)?function\\s+${workflowType}\\b|\\{[^}]*\\b${workflowType}\\b[^}]*\\})`).test(sources);
 }
 const log = (line: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
+if (flags.report) {
+  // Only rewrite BENCHMARKS.md and the charts from the committed results (after editing bench/FINDINGS.md).
+  await writeReport(true, undefined);
+  process.exit(0);
+}
 const startedAt = new Date();
 const meta = { startedAt: startedAt.toISOString(), mode: quick ? 'quick' : 'full', machine: machineInfo(), versions: versions() };
 
@@ -88,7 +96,7 @@ try {
       const loadBefore = os.loadavg()[0];
       const conditions = () => ({ loadAverage1m: { before: round(loadBefore), after: round(os.loadavg()[0]) }, cpu: cpuShare(cpuBefore, benchCpu()) });
       try {
-        results[name] = { ...(await SECTIONS[name](ctx)), conditions: conditions() };
+        results[name] = { ...(await Promise.race([SECTIONS[name](ctx), worker.dead])), conditions: conditions() };
       } catch (err) {
         failures.push(name);
         results[name] = { error: (err as Error).stack ?? String(err), ...((err as { partial?: object }).partial ?? {}), conditions: conditions() };
@@ -116,11 +124,22 @@ fs.writeFileSync(file, `${JSON.stringify(output, null, 2)}\n`);
 log(`wrote ${path.relative(projectRoot, file)}`);
 if (official) fs.copyFileSync(file, path.join(resultsDir, dbFile ? 'latest-wal.json' : 'latest.json'));
 
-// The report: from latest.json (+ latest-wal.json) for a full run; a scratch copy from this run's file otherwise, so the
-// report and chart code run in CI too.
-const main = official ? readJson(path.join(resultsDir, 'latest.json')) : output;
-const wal = official ? readJson(path.join(resultsDir, 'latest-wal.json')) : undefined;
-if (main) {
+await writeReport(official, output);
+for (const g of goals(output)) log(`goal: ${g.goal}: ${g.measured} ${g.met === undefined ? '' : g.met ? '(met)' : '(missed)'}`);
+if (failures.length) {
+  log(`failed sections: ${failures.join(', ')}`);
+  process.exitCode = 1;
+}
+
+/**
+ * The report: from latest.json (+ latest-wal.json) for a full run; a scratch copy from this run's output otherwise, so
+ * the report and chart code run in CI too.
+ */
+async function writeReport(official: boolean, output: BenchOutput | undefined): Promise<void> {
+  const resultsDir = path.join(projectRoot, 'bench', 'results');
+  const main = official ? readJson(path.join(resultsDir, 'latest.json')) : output;
+  const wal = official ? readJson(path.join(resultsDir, 'latest-wal.json')) : undefined;
+  if (!main) throw new Error('no results to report (bench/results/latest.json is missing: run `npm run bench` first)');
   const reportFile = official ? path.join(projectRoot, 'BENCHMARKS.md') : path.join(scratchDir, `${quick ? 'quick' : 'partial'}-BENCHMARKS.md`);
   const chartDir = official ? path.join(projectRoot, 'bench', 'charts') : path.join(scratchDir, 'charts');
   const charts = await renderCharts(chartsFor(main), chartDir);
@@ -128,11 +147,6 @@ if (main) {
   const findings = fs.existsSync(findingsFile) ? fs.readFileSync(findingsFile, 'utf8') : '(none yet)';
   fs.writeFileSync(reportFile, renderReport(main, wal, charts, findings, relative(path.dirname(reportFile), chartDir)));
   log(`wrote ${path.relative(projectRoot, reportFile)} and ${charts.length} charts in ${path.relative(projectRoot, chartDir)}/`);
-  for (const g of goals(output)) log(`goal: ${g.goal}: ${g.measured} ${g.met === undefined ? '' : g.met ? '(met)' : '(missed)'}`);
-}
-if (failures.length) {
-  log(`failed sections: ${failures.join(', ')}`);
-  process.exitCode = 1;
 }
 
 function chartsFor(out: BenchOutput): Chart[] {

@@ -7,9 +7,11 @@
  *
  * Started by bench/run.ts with fork(); its configuration arrives as JSON in argv[2]; it answers over IPC:
  *   → { type: 'ready', settings }   once polling
+ *   ← { type: 'memory' }            → { type: 'memory', peak, heapLimitMiB }: the largest V8 heap / native memory seen
  *   ← { type: 'stop' }              drains and exits
  */
 import fs from 'node:fs';
+import v8 from 'node:v8';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { NativeConnection, type WorkerOptions } from '@temporalio/worker';
@@ -95,8 +97,19 @@ const settings: WorkerSettings = {
   overrides: config.overrides,
 };
 process.send?.({ type: 'ready', settings });
+// The largest V8 heap and native (external + array buffers) memory seen, sampled, to tell what the peak RSS was made of.
+const peak = { heapUsedMiB: 0, heapTotalMiB: 0, externalMiB: 0, rssMiB: 0 };
+const mib = (bytes: number) => Math.round(bytes / 104857.6) / 10;
+setInterval(() => {
+  const m = process.memoryUsage();
+  peak.heapUsedMiB = Math.max(peak.heapUsedMiB, mib(m.heapUsed));
+  peak.heapTotalMiB = Math.max(peak.heapTotalMiB, mib(m.heapTotal));
+  peak.externalMiB = Math.max(peak.externalMiB, mib(m.external + m.arrayBuffers));
+  peak.rssMiB = Math.max(peak.rssMiB, mib(m.rss));
+}, 200).unref();
 process.on('message', (message: { type: string }) => {
   if (message.type === 'stop') worker.shutdown();
+  if (message.type === 'memory') process.send?.({ type: 'memory', peak, heapLimitMiB: mib(v8.getHeapStatistics().heap_size_limit) });
 });
 process.on('disconnect', () => {
   if (worker.getState() === 'RUNNING') worker.shutdown();

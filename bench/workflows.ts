@@ -2,14 +2,15 @@
  * The bench worker's workflows: every Orchestra workflow, plus the benchmark-only ones (never product workflows):
  *
  * - `sequentialPipeline` / `sequentialPipelineRaw`: three text activities one after another, written with Orchestra's
- *   helpers (parseInput, ProgressReporter) and directly against the SDK.
+ *   helpers (parseInput, ProgressReporter) and directly against the SDK; `sequentialPipelineLocal` the same steps as
+ *   local activities (an investigation: what the latency goal costs with remote activities).
  * - `rawOrderSaga`, `rawParallelAggregate` (bench/raw-workflows.ts): orderSaga and parallelAggregate written directly
  *   against the SDK, so the ratio isolates Orchestra's abstractions.
  * - `textAnalysisGraph`, `routingGraph`: the two LangGraph baseline graphs as Temporal workflows.
  *
  * Deterministic code only (this file is bundled into the workflow sandbox).
  */
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import { z } from 'zod';
 import type { TextActivities } from '../src/activities/text.js';
 import { parseInput } from '../src/workflows/support/input.js';
@@ -20,6 +21,7 @@ export * from '../src/workflows/index.js';
 export * from './raw-workflows.js';
 
 const text = proxyActivities<TextActivities>({ startToCloseTimeout: '1 minute' });
+const localText = proxyLocalActivities<TextActivities>({ startToCloseTimeout: '1 minute' });
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Latency: three sequential activities
@@ -51,6 +53,23 @@ export async function sequentialPipelineRaw(input: PipelineInput): Promise<Pipel
   const language = await text.detectLanguage({ text: input.text });
   const sentiment = await text.analyzeSentiment({ text: input.text });
   const keywords = await text.extractKeywords({ text: input.text, limit: 5 });
+  return { language: language.code, sentiment: sentiment.label, keywords: keywords.keywords.map((k) => k.term) };
+}
+
+/**
+ * The Orchestra version with the three steps as local activities: they run in the worker that runs the workflow, inside
+ * its workflow task, with no activity task round trip through the server (fit for short, cheap steps like these).
+ */
+export async function sequentialPipelineLocal(raw: PipelineInput): Promise<PipelineResult> {
+  const input = parseInput(PipelineInput, raw);
+  const progress = new ProgressReporter('sequentialPipeline');
+  progress.update({ step: 'detect language', done: 0, total: 3 });
+  const language = await localText.detectLanguage({ text: input.text });
+  progress.update({ step: 'analyse sentiment', done: 1 });
+  const sentiment = await localText.analyzeSentiment({ text: input.text });
+  progress.update({ step: 'extract keywords', done: 2 });
+  const keywords = await localText.extractKeywords({ text: input.text, limit: 5 });
+  progress.update({ step: 'done', state: 'completed', done: 3 });
   return { language: language.code, sentiment: sentiment.label, keywords: keywords.keywords.map((k) => k.term) };
 }
 

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
@@ -38,17 +38,27 @@ export function benchCpu(): CpuSnapshot {
   return cpuSnapshot([...liveWorkers], retiredCpu);
 }
 
+export interface HeapPeaks {
+  peak: { heapUsedMiB: number; heapTotalMiB: number; externalMiB: number; rssMiB: number };
+  heapLimitMiB: number;
+}
+
 export interface BenchWorker {
   taskQueue: string;
   pid: number;
   settings: WorkerSettings;
   /** Current and peak resident set size of the worker process (MiB). */
   memory(): { rssMiB: number; peakRssMiB: number } | undefined;
+  /** Rejects if the worker process exits before `stop()` (out of memory, a crash): race long waits against it. */
+  dead: Promise<never>;
+  /** What the worker's memory was made of at its largest (sampled in the worker every 200 ms). */
+  heapPeaks(): Promise<HeapPeaks>;
   stop(): Promise<void>;
 }
 
 /** Starts a worker process on a fresh task queue and waits until it polls. */
-export async function startBenchWorker(env: TestWorkflowEnvironment, bundlePath: string, overrides: Partial<WorkerOptions> = {}): Promise<BenchWorker> {
+export async function startBenchWorker(env: TestWorkflowEnvironment, bundlePath: string, overrides: Partial<WorkerOptions> = {},
+  nodeFlags: string[] = []): Promise<BenchWorker> {
   const home = fs.mkdtempSync(path.join(scratchDir, 'home-'));
   const taskQueue = `bench-${randomUUID()}`;
   const config: BenchWorkerConfig = {
@@ -60,7 +70,7 @@ export async function startBenchWorker(env: TestWorkflowEnvironment, bundlePath:
     overrides,
   };
   const child: ChildProcess = fork(path.join(benchDir, 'worker-process.ts'), [JSON.stringify(config)], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...nodeFlags],
     stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
     env: { ...process.env, ORCHESTRA_WORKFLOW_BUNDLE: '' },
   });
@@ -78,16 +88,33 @@ export async function startBenchWorker(env: TestWorkflowEnvironment, bundlePath:
     void exited.then((code) => reject(new Error(`bench worker exited (${code}) before it was ready:\n${stderr.join('')}`)));
   });
   liveWorkers.add(child.pid!);
+  let stopping = false;
+  const dead = exited.then((code) => {
+    if (stopping) return new Promise<never>(() => {});
+    throw new Error(`the bench worker (pid ${child.pid}) exited with ${code} while in use:\n${stderr.join('').slice(-3000)}`);
+  });
+  dead.catch(() => undefined); // observed by whoever races it
   return {
+    dead,
     taskQueue,
     pid: child.pid!,
     settings,
     memory: () => procMemory(child.pid!),
+    heapPeaks: () => new Promise<HeapPeaks>((resolve) => {
+      const onMessage = (message: { type: string } & HeapPeaks) => {
+        if (message.type !== 'memory') return;
+        child.off('message', onMessage);
+        resolve({ peak: message.peak, heapLimitMiB: message.heapLimitMiB });
+      };
+      child.on('message', onMessage);
+      child.send({ type: 'memory' });
+    }),
     async stop() {
       // Bank the worker's and its MCP servers' CPU before they exit.
       const last = cpuSnapshot([child.pid!], {}, child.pid!);
       for (const name of ['worker', 'store-mcp', 'bench-mcp', 'filesystem-mcp']) retiredCpu[name] = (retiredCpu[name] ?? 0) + (last.components[name] ?? 0);
       liveWorkers.delete(child.pid!);
+      stopping = true;
       if (child.exitCode === null) child.send({ type: 'stop' });
       const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
       await exited;
@@ -168,7 +195,18 @@ export function breakdown(events: readonly HistoryEvent[]): HistoryBreakdown {
  * A run's history events, and those of every child workflow it started (recursively): a partitioned fan-out's
  * branches live in its children's histories.
  */
-export async function historyTree(client: Client, handle: WorkflowHandle): Promise<{ workflows: number; events: number; largest: number }> {
+export async function historyTree(address: string, namespace: string, handle: WorkflowHandle): Promise<{ workflows: number; events: number; largest: number }> {
+  // A 10,000-branch parent's history (its input, its children's inputs and results, its aggregate) passes gRPC's
+  // default 4 MB message limit: read it on a connection that accepts larger pages.
+  const connection = await Connection.connect({ address, channelArgs: { 'grpc.max_receive_message_length': 256 * 1024 * 1024 } });
+  try {
+    return await walk(new Client({ connection, namespace }), handle);
+  } finally {
+    await connection.close();
+  }
+}
+
+async function walk(client: Client, handle: WorkflowHandle): Promise<{ workflows: number; events: number; largest: number }> {
   let workflows = 0;
   let events = 0;
   let largest = 0;

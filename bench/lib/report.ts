@@ -78,12 +78,20 @@ export function goals(out: BenchOutput): GoalRow[] {
     measured: f ? `p50 ${f.orchestra.overheadMs.p50} ms, p95 ${f.orchestra.overheadMs.p95} ms (raw SDK p50 ${f.raw.overheadMs.p50} ms)` : missing(fanout),
     met: f ? f.orchestra.overheadMs.p50 <= GOALS.fanOutOverheadP50Ms : undefined,
   });
-  const s = scale?.runs?.find((r) => r.workflowType === 'parallelAggregate' && r.branches === 10_000);
+  const s = scale?.runs?.find((r) => r.workflowType === 'parallelAggregate' && r.branches === 10_000 && !r.nodeFlags?.length);
+  const tuned = scale?.runs?.find((r) => r.workflowType === 'parallelAggregate' && r.branches === 10_000 && r.nodeFlags?.length);
   rows.push({
     goal: `10,000-branch fan-out completes, worker RSS ≤ ${GOALS.scaleRssMB} MB`,
     measured: !s && scale?.runs?.length ? `no 10,000-branch run (sizes ${scale.runs.map((r) => r.branches).join(', ')})` : s ? `${s.completed}/${s.branches} ${s.status} in ${s.wallSeconds} s, peak RSS ${Math.round((s.workerPeakRssMiB ?? NaN) * MB_PER_MIB)} MB${s.error ? `; error: ${s.error.split('\n')[0]}` : ''}` : missing(scale),
     met: s ? !s.error && s.completed === s.branches && (s.workerPeakRssMiB ?? Infinity) * MB_PER_MIB <= GOALS.scaleRssMB : undefined,
   });
+  if (tuned) {
+    rows.push({
+      goal: `… the same with the worker's heap bounded (\`${tuned.nodeFlags.join(' ')}\`)`,
+      measured: `${tuned.completed}/${tuned.branches} ${tuned.status} in ${tuned.wallSeconds} s, peak RSS ${Math.round((tuned.workerPeakRssMiB ?? NaN) * MB_PER_MIB)} MB${tuned.error ? `; error: ${tuned.error.split('\n')[0]}` : ''}`,
+      met: !tuned.error && tuned.completed === tuned.branches && (tuned.workerPeakRssMiB ?? Infinity) * MB_PER_MIB <= GOALS.scaleRssMB,
+    });
+  }
   const ratios: Array<[string, number]> = [];
   if (l) ratios.push(['latency p50', l.ratioP50]);
   if (t) for (const p of t.points) ratios.push([`throughput N=${p.concurrency}`, p.ratio]);
@@ -179,9 +187,9 @@ export function renderReport(out: BenchOutput, wal: BenchOutput | undefined, cha
   p('## 4. Scale: parallelAggregate with 1,000 and 10,000 branches', '');
   if (s?.runs?.length) {
     p(`Branches are \`sleep\` tool calls of ${s.branchMs} ms, at most ${s.maxConcurrency} at once (parallelAggregate splits more than 1,000 branches into child workflows of ≤ 1,000 sharing that limit). Each run on a fresh worker process; peak RSS is the kernel's VmHWM of that process (MCP servers are separate processes, not included).`, '',
-      '| workflow | branches | completed | wall s | branches/s | workflows | history events (total) | largest history | worker RSS idle → peak MiB | limit errors |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+      '| workflow | worker Node flags | branches | completed | wall s | branches/s | workflows | history events (total) | largest history | result size | worker RSS idle → peak MiB | limit errors |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const r of s.runs) {
-      p(`| ${r.workflowType} | ${r.branches.toLocaleString('en')} | ${r.completed.toLocaleString('en')} (${r.status}) | ${r.wallSeconds} | ${r.branchesPerSecond} | ${r.workflows} | ${r.historyEvents.toLocaleString('en')} | ${r.largestHistory.toLocaleString('en')} | ${fmt(r.workerIdleRssMiB)} → ${fmt(r.workerPeakRssMiB)} | ${r.error ? r.error.split('\n')[0] : 'none'} |`);
+      p(`| ${r.workflowType} | ${r.nodeFlags?.length ? `\`${r.nodeFlags.join(' ')}\`` : 'default'} | ${r.branches.toLocaleString('en')} | ${r.completed.toLocaleString('en')} (${r.status}) | ${r.wallSeconds} | ${r.branchesPerSecond} | ${r.workflows} | ${r.historyEvents.toLocaleString('en')} | ${r.largestHistory.toLocaleString('en')} | ${r.resultBytes ? `${Math.round(r.resultBytes / 1024)} KiB` : '–'} | ${fmt(r.workerIdleRssMiB)} → ${fmt(r.workerPeakRssMiB)} | ${r.error ? r.error.split('\n')[0] : 'none'} |`);
     }
     p('', cpuLine(s.conditions), '');
     if (s.error) p(`Section error: ${s.error.split('\n')[0]}`, '');

@@ -4,12 +4,21 @@
  * children), worker peak RSS, and that it completes without limit errors. The raw-SDK fan-out runs the same sizes.
  */
 import type { BenchContext } from '../lib/context.js';
-import { historyTree, sampleMemory, startBenchWorker } from '../lib/harness.js';
+import { historyTree, sampleMemory, startBenchWorker, type HeapPeaks } from '../lib/harness.js';
 import { round, since } from '../lib/stats.js';
 import { fanOutInput } from './fanout.js';
 
+/**
+ * Node flags for the bounded-heap variant: with its default limit (~4 GB here) V8 lets garbage pile up before a full
+ * collection, in the worker's main isolate and in its workflow thread alike; a 256 MB old space and 4 MB semi-spaces
+ * keep the process near its live size. (They also lower the SDK's default maxCachedWorkflows, derived from the heap.)
+ */
+export const BOUNDED_HEAP_FLAGS = ['--max-old-space-size=256', '--max-semi-space-size=4'];
+
 export interface ScaleRun {
   workflowType: string;
+  /** The worker's Node flags (none = as `npm run worker` starts it). */
+  nodeFlags: string[];
   branches: number;
   completed: number;
   status: string;
@@ -19,7 +28,11 @@ export interface ScaleRun {
   workflows: number;
   historyEvents: number;
   largestHistory: number;
+  /** Size of the workflow's result as JSON (Temporal refuses payloads over 2 MB). */
+  resultBytes: number;
   workerIdleRssMiB?: number;
+  /** The worker's main-isolate V8 heap and native memory at their largest, and its heap limit (the workflow thread's isolate is not in these). */
+  workerHeap?: HeapPeaks;
   workerPeakRssMiB?: number;
   rssSamples: Array<{ atMs: number; rssMiB: number }>;
   /** Errors from the run (a limit error would show here: payload size, pending activities, history size). */
@@ -38,10 +51,15 @@ export async function scale(ctx: BenchContext): Promise<ScaleResult | { skipped:
   const branchMs = ctx.quick ? 10 : 50;
   const maxConcurrency = 200;
   const runs: ScaleRun[] = [];
-  for (const branches of sizes) {
-    for (const variant of ['orchestra', 'raw'] as const) {
+  const plan = sizes.flatMap((branches) => [
+    { branches, variant: 'orchestra' as const, flags: [] as string[] },
+    { branches, variant: 'raw' as const, flags: [] as string[] },
+    ...(ctx.quick ? [] : [{ branches, variant: 'orchestra' as const, flags: BOUNDED_HEAP_FLAGS }]),
+  ]);
+  for (const { branches, variant, flags } of plan) {
+    {
       // A fresh worker per run, so its peak RSS is this run's (quick mode reuses the shared one: seconds matter more).
-      const worker = ctx.quick ? ctx.worker : await startBenchWorker(ctx.env, ctx.bundlePath);
+      const worker = ctx.quick ? ctx.worker : await startBenchWorker(ctx.env, ctx.bundlePath, {}, flags);
       try {
         if (worker !== ctx.worker) await new Promise((resolve) => setTimeout(resolve, 500)); // settle before the idle reading
         const idle = worker.memory();
@@ -51,18 +69,21 @@ export async function scale(ctx: BenchContext): Promise<ScaleResult | { skipped:
         let status = 'failed';
         let completed = 0;
         let error: string | undefined;
-        const { samples } = await sampleMemory(worker, async () => {
+        let resultBytes = 0;
+        const { samples } = await sampleMemory(worker, () => Promise.race([worker.dead, (async () => {
           try {
             if (variant === 'orchestra') {
               const run = await ctx.orchestra.start('parallelAggregate' as never, input as never, { taskQueue: worker.taskQueue });
               workflowId = run.workflowId;
               const result = await ctx.client.workflow.getHandle(workflowId).result() as { status: string; completed: string[] };
+              resultBytes = JSON.stringify(result).length;
               status = result.status;
               completed = result.completed.length;
             } else {
               workflowId = `raw-scale-${branches}-${Date.now()}`;
               const result = await (await ctx.client.workflow.start('rawParallelAggregate', { taskQueue: worker.taskQueue, workflowId, args: [input] }))
                 .result() as { completed: number; total: number };
+              resultBytes = JSON.stringify(result).length;
               status = result.completed === result.total ? 'succeeded' : 'partial';
               completed = result.completed;
             }
@@ -71,11 +92,21 @@ export async function scale(ctx: BenchContext): Promise<ScaleResult | { skipped:
             const cause = (err as { cause?: Error }).cause;
             if (cause) error += `\ncaused by: ${cause.stack ?? String(cause)}`;
           }
-        }, 200);
+        })()]).catch((err: Error) => {
+          error = err.message; // the worker died (e.g. out of memory)
+        }), 200);
         const wall = since(start) / 1000;
-        const tree = workflowId ? await historyTree(ctx.client, ctx.client.workflow.getHandle(workflowId)) : { workflows: 0, events: 0, largest: 0 };
+        let tree = { workflows: 0, events: 0, largest: 0 };
+        try {
+          if (workflowId) tree = await historyTree(ctx.env.address, ctx.env.namespace ?? 'default', ctx.client.workflow.getHandle(workflowId));
+        } catch (err) {
+          error = `${error ? `${error}\n` : ''}reading the histories: ${(err as Error).message}`;
+        }
+        const heap = await Promise.race([worker.heapPeaks(), new Promise<undefined>((resolve) => setTimeout(resolve, 2000, undefined))]).catch(() => undefined);
         const run: ScaleRun = {
           workflowType: variant === 'orchestra' ? 'parallelAggregate' : 'rawParallelAggregate',
+          nodeFlags: flags,
+          workerHeap: heap,
           branches,
           completed,
           status,
@@ -84,13 +115,14 @@ export async function scale(ctx: BenchContext): Promise<ScaleResult | { skipped:
           workflows: tree.workflows,
           historyEvents: tree.events,
           largestHistory: tree.largest,
+          resultBytes,
           workerIdleRssMiB: idle?.rssMiB,
           workerPeakRssMiB: worker.memory()?.peakRssMiB,
           rssSamples: samples.filter((_, i) => i % Math.max(1, Math.floor(samples.length / 100)) === 0),
           ...(error ? { error } : {}),
         };
         runs.push(run);
-        ctx.log(`scale ${variant} ${branches}: ${status} ${completed}/${branches} in ${run.wallSeconds} s, ${tree.events} events in ${tree.workflows} workflows ` +
+        ctx.log(`scale ${variant}${flags.length ? ` (${flags.join(' ')})` : ''} ${branches}: ${status} ${completed}/${branches} in ${run.wallSeconds} s, ${tree.events} events in ${tree.workflows} workflows ` +
           `(largest ${tree.largest}), worker peak RSS ${run.workerPeakRssMiB} MiB${error ? ` — ERROR ${error.split('\n')[0]}` : ''}`);
       } finally {
         if (worker !== ctx.worker) await worker.stop();
