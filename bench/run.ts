@@ -9,7 +9,8 @@
  *   npm run bench -- --only latency,fanout   run some sections (results go to tmp/, the report is not touched)
  *   npm run bench -- --report     rewrite BENCHMARKS.md and the charts from results/latest*.json (no run)
  *
- * Sections: latency, throughput, fanout, scale, langgraph, tuning (investigations: local activities). See BENCHMARKS.md for what each measures.
+ * Sections: latency, throughput, fanout, scale, langgraph; investigations: tuning (local activities), server (the
+ * history service's queue-reader rate limits lifted, on a second dev server). See BENCHMARKS.md for what each measures.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -29,6 +30,7 @@ import { fanout } from './sections/fanout.js';
 import { langgraph } from './sections/langgraph.js';
 import { latency } from './sections/latency.js';
 import { scale } from './sections/scale.js';
+import { server } from './sections/server.js';
 import { throughput } from './sections/throughput.js';
 import { tuning } from './sections/tuning.js';
 import type { WorkerSettings } from './worker-process.js';
@@ -43,7 +45,7 @@ const { values: flags } = parseArgs({
 });
 const quick = flags.quick!;
 const only = flags.only?.split(',').map((s) => s.trim()).filter(Boolean);
-const SECTIONS = { latency, throughput, fanout, scale, langgraph, tuning } as const;
+const SECTIONS = { latency, throughput, fanout, scale, langgraph, tuning, server } as const;
 type SectionName = keyof typeof SECTIONS;
 
 installRuntime({ level: 'ERROR' });

@@ -13,6 +13,8 @@ export interface BenchContext {
   bundlePath: string;
   quick: boolean;
   log(line: string): void;
+  /** Smaller counts for a re-run of a section against another server (the investigations). */
+  counts?: { runs?: number; sweep?: number[]; seconds?: number; localSweep?: number[] };
   /** Whether a workflow type is registered in the bundle (orderSaga / parallelAggregate may not have landed yet). */
   has(workflowType: string): boolean;
 }

@@ -9,8 +9,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { TestWorkflowEnvironment as TestWorkflowEnvironmentClass, type TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
+import { resolveExecutable, TEMPORAL_CLI } from '../../src/runtime/binaries.js';
+import { ALL_SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes.js';
 import { cpuSnapshot, procMemory, type CpuSnapshot } from './machine.js';
 import type { BenchWorkerConfig, WorkerSettings } from '../worker-process.js';
 
@@ -226,4 +228,33 @@ async function walk(client: Client, handle: WorkflowHandle): Promise<{ workflows
     }
   }
   return { workflows, events, largest };
+}
+
+/**
+ * The history service's queue readers are rate-limited per shard (`history.*ProcessorMaxPollRPS`, default 20 reads/s):
+ * past a few back-to-back workflows every workflow task waits ~35 ms to be dispatched. These values lift the limits
+ * for the dev server's single shard.
+ */
+export const TUNED_DYNAMIC_CONFIG = [
+  'history.transferProcessorMaxPollRPS=1000',
+  'history.timerProcessorMaxPollRPS=1000',
+  'history.visibilityProcessorMaxPollRPS=1000',
+];
+
+/**
+ * The dev server exactly as `startDevServer()` (src/runtime/dev-server.ts) starts it, plus `--dynamic-config-value`s:
+ * the investigation of the server's settings runs against it, in the same bench run.
+ */
+export function startDevServerWith(dynamicConfig: string[]): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironmentClass.createLocal({
+    server: {
+      executable: resolveExecutable(TEMPORAL_CLI),
+      ip: '127.0.0.1',
+      ui: false,
+      searchAttributes: ALL_SEARCH_ATTRIBUTES,
+      extraArgs: ['--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal',
+        ...dynamicConfig.flatMap((value) => ['--dynamic-config-value', value])],
+      log: { format: 'pretty', level: 'error' },
+    },
+  });
 }

@@ -8,7 +8,9 @@ import type { FanOutResult } from '../sections/fanout.js';
 import type { GraphResult } from '../sections/langgraph.js';
 import type { LatencyResult } from '../sections/latency.js';
 import type { ScaleResult } from '../sections/scale.js';
+import type { ServerTuningResult } from '../sections/server.js';
 import type { ThroughputResult } from '../sections/throughput.js';
+import type { TuningResult } from '../sections/tuning.js';
 import type { WorkerSettings } from '../worker-process.js';
 import type { MachineInfo, Versions } from './machine.js';
 import type { Distribution } from './stats.js';
@@ -29,6 +31,8 @@ export interface BenchOutput {
     fanout?: FanOutResult & Extra;
     scale?: ScaleResult & Extra;
     langgraph?: { graphs: GraphResult[]; note: string } & Extra;
+    tuning?: TuningResult & Extra;
+    server?: ServerTuningResult & Extra;
   };
 }
 
@@ -214,6 +218,42 @@ export function renderReport(out: BenchOutput, wal: BenchOutput | undefined, cha
     p('', `Steps: graph nodes that ran (LangGraph) or activities (Temporal: classification and priority run inside the workflow). Durable writes: checkpoints (SqliteSaver) or history events (Temporal). ${g.note}`, '', cpuLine(g.conditions));
     chart('langgraph');
   } else p(missing(g), '');
+
+  const tu = results.tuning;
+  const sv = results.server;
+  p('## Investigations (same run)', '');
+  if (sv && !sv.error) {
+    p(`### A dev server without the history queue-reader rate limit`, '',
+      `A second dev server, started exactly like \`startDevServer()\` plus \`${sv.dynamicConfig.map((d) => `--dynamic-config-value ${d}`).join(' ')}\`, with its own worker; the same measurements with smaller counts.`, '',
+      '| measurement | default dev server | tuned dev server |', '| --- | --- | --- |');
+    const lat = (x?: LatencyResult) => (x ? `Orchestra p50 ${x.orchestra.latencyMs.p50} / p95 ${x.orchestra.latencyMs.p95} ms; raw p50 ${x.raw.latencyMs.p50} ms; ratio ${x.ratioP50} (${x.runs} runs)` : '–');
+    p(`| 3-activity latency | ${lat(l && !l.error ? l : undefined)} | ${lat(sv.latency)} |`);
+    const tp = (x?: ThroughputResult | { skipped: string }, n?: number) => {
+      const point = x && 'points' in x ? x.points.find((q) => q.concurrency === n) : undefined;
+      return point ? `${point.orchestra.perSecond}/s (raw ${point.raw.perSecond}/s), latency p50 ${point.orchestra.latencyMs.p50} ms` : '–';
+    };
+    const svPoints = 'points' in sv.throughput ? sv.throughput.points : [];
+    for (const point of svPoints) p(`| orderSaga throughput, N=${point.concurrency} | ${tp(t && !t.error ? t : undefined, point.concurrency)} | ${tp(sv.throughput, point.concurrency)} |`);
+    const fo = (x?: FanOutResult | { skipped: string }) => (x && 'orchestra' in x ? `overhead p50 ${x.orchestra.overheadMs.p50} / p95 ${x.orchestra.overheadMs.p95} ms (raw p50 ${x.raw.overheadMs.p50} ms), wall p50 ${x.orchestra.wallMs.p50} ms` : '–');
+    p(`| fan-out 8 × 100 ms | ${fo(f && !f.error ? f : undefined)} | ${fo(sv.fanout)} |`);
+    const tl = (x?: TuningResult) => (x ? `p50 ${x.localLatency.local.latencyMs.p50} / p95 ${x.localLatency.local.latencyMs.p95} ms` : '–');
+    p(`| 3-step pipeline with local activities | ${tl(tu && !tu.error ? tu : undefined)} | ${tl(sv.tuning)} |`);
+    for (const x of sv.tuning?.localSaga ?? []) {
+      const before = tu?.localSaga?.find((y) => y.concurrency === x.concurrency);
+      p(`| raw saga with local activities, N=${x.concurrency} | ${before ? `${before.local.perSecond}/s (remote ${before.remote.perSecond}/s)` : '–'} | ${x.local.perSecond}/s (remote ${x.remote.perSecond}/s) |`);
+    }
+    p('', cpuLine(sv.conditions), '');
+  } else if (sv) p(missing(sv), '');
+  if (tu && !tu.error) {
+    p('### Local activities', '',
+      'The same steps as local activities (run by the worker inside the workflow task, no activity task through the server): bench-only variants on the default dev server, interleaved with their remote twins.', '',
+      '| measurement | remote activities | local activities |', '| --- | --- | --- |',
+      `| 3-step pipeline (\`sequentialPipeline\` vs \`sequentialPipelineLocal\`), ${tu.localLatency.runs} runs | p50 ${tu.localLatency.remote.latencyMs.p50} / p95 ${tu.localLatency.remote.latencyMs.p95} ms, ${tu.localLatency.remote.history.events} events, ${tu.localLatency.remote.history.workflowTasks} workflow tasks | p50 ${tu.localLatency.local.latencyMs.p50} / p95 ${tu.localLatency.local.latencyMs.p95} ms, ${tu.localLatency.local.history.events} events, ${tu.localLatency.local.history.workflowTasks} workflow tasks |`);
+    for (const x of tu.localSaga) {
+      p(`| raw saga (\`rawOrderSaga\` vs \`rawOrderSagaLocal\`), N=${x.concurrency}, ${tu.secondsPerPoint} s | ${x.remote.perSecond}/s, latency p50 ${x.remote.latencyMs.p50} ms, ${x.remote.events} events | ${x.local.perSecond}/s, latency p50 ${x.local.latencyMs.p50} ms, ${x.local.events} events |`);
+    }
+    p('', cpuLine(tu.conditions), '');
+  } else if (tu) p(missing(tu), '');
 
   if (wal) {
     p('## Persisted server (SQLite file, WAL)', '', `\`npm run bench -- --persisted\` on ${wal.meta.startedAt.slice(0, 16).replace('T', ' ')} UTC (commit \`${wal.meta.versions.gitCommit}\`): the same suite against a dev server that keeps its SQLite database in a file (WAL, synchronous=NORMAL), as \`npm start\` does.`, '',

@@ -45,7 +45,7 @@ export async function fanout(ctx: BenchContext): Promise<FanOutResult | { skippe
   if (!ctx.has('parallelAggregate')) return { skipped: 'parallelAggregate has not landed in src/workflows yet' };
   const branches = 8;
   const branchMs = 100;
-  const runs = ctx.quick ? 3 : 50;
+  const runs = ctx.counts?.runs ?? (ctx.quick ? 3 : 50);
   const warmup = ctx.quick ? 1 : 5;
   const input = fanOutInput(branches, branchMs, branches);
   const taskQueue = ctx.worker.taskQueue;

@@ -29,7 +29,7 @@ export interface LatencyResult {
 }
 
 export async function latency(ctx: BenchContext): Promise<LatencyResult> {
-  const runs = ctx.quick ? 6 : 200;
+  const runs = ctx.counts?.runs ?? (ctx.quick ? 6 : 200);
   const warmup = ctx.quick ? 2 : 20;
   const types = { orchestra: 'sequentialPipeline', raw: 'sequentialPipelineRaw' } as const;
   const samples = { orchestra: [] as number[], raw: [] as number[] };

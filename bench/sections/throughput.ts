@@ -45,8 +45,8 @@ export function sagaInput(orderId: string) {
 export async function throughput(ctx: BenchContext): Promise<ThroughputResult | { skipped: string }> {
   if (!ctx.has('orderSaga')) return { skipped: 'orderSaga has not landed in src/workflows yet' };
   if (!ctx.has('rawOrderSaga')) return { skipped: 'rawOrderSaga is missing from bench/raw-workflows.ts' };
-  const sweep = ctx.quick ? [1, 8] : [1, 8, 32, 128];
-  const seconds = ctx.quick ? 1.5 : 20;
+  const sweep = ctx.counts?.sweep ?? (ctx.quick ? [1, 8] : [1, 8, 32, 128]);
+  const seconds = ctx.counts?.seconds ?? (ctx.quick ? 1.5 : 20);
   const warmupSeconds = ctx.quick ? 0.3 : 4;
   const taskQueue = ctx.worker.taskQueue;
 

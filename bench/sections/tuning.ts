@@ -30,7 +30,7 @@ export interface TuningResult {
 
 export async function tuning(ctx: BenchContext): Promise<TuningResult> {
   const taskQueue = ctx.worker.taskQueue;
-  const runs = ctx.quick ? 3 : 100;
+  const runs = ctx.counts?.runs ?? (ctx.quick ? 3 : 100);
   const samples = { remote: [] as number[], local: [] as number[] };
   const lastId = { remote: '', local: '' };
   const types = { remote: 'sequentialPipeline', local: 'sequentialPipelineLocal' } as const;
@@ -52,9 +52,9 @@ export async function tuning(ctx: BenchContext): Promise<TuningResult> {
   };
   ctx.log(`tuning: 3-step pipeline p50 remote ${localLatency.remote.latencyMs.p50} ms · local activities ${localLatency.local.latencyMs.p50} ms`);
 
-  const seconds = ctx.quick ? 1 : 15;
+  const seconds = ctx.counts?.seconds ?? (ctx.quick ? 1 : 15);
   const localSaga: TuningResult['localSaga'] = [];
-  for (const concurrency of ctx.quick ? [4] : [8, 32]) {
+  for (const concurrency of ctx.counts?.localSweep ?? (ctx.quick ? [4] : [8, 32])) {
     const point: Partial<TuningResult['localSaga'][number]> = { concurrency };
     for (const v of ['remote', 'local'] as const) {
       const type = v === 'remote' ? 'rawOrderSaga' : 'rawOrderSagaLocal';
