@@ -7,7 +7,10 @@
  * What they leave out is exactly what the helpers add: input validation in the workflow, the progress query, Web UI
  * current details, status search attributes, activity summaries, and per-branch outcome bookkeeping.
  */
-import { executeChild, proxyActivities, proxyLocalActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import {
+  executeChild, proxyActivities, proxyLocalActivities, upsertSearchAttributes, workflowInfo, type ActivityOptions,
+} from '@temporalio/workflow';
+import { PATTERN, STATUS } from '../src/shared/search-attributes.js';
 import type { ToolActivities, ToolResult } from '../src/activities/mcp.js';
 import type { ToolCall } from '../src/shared/tool-call.js';
 
@@ -56,6 +59,18 @@ export function rawOrderSaga(order: RawOrder): Promise<SagaOutcome> {
 /** rawOrderSaga with every store call a local activity (an investigation: what local activities would buy orderSaga). */
 export function rawOrderSagaLocal(order: RawOrder): Promise<SagaOutcome> {
   return saga(order, local);
+}
+
+/**
+ * rawOrderSaga plus the search-attribute upserts ProgressReporter makes (pattern at the start, status running and
+ * completed): an investigation of what those visibility writes cost when the server is the bottleneck.
+ */
+export async function rawOrderSagaWithUpserts(order: RawOrder): Promise<SagaOutcome> {
+  upsertSearchAttributes([{ key: PATTERN, value: 'orderSaga' }]);
+  upsertSearchAttributes([{ key: STATUS, value: 'running' }]);
+  const outcome = await saga(order, { read, step, undoing });
+  upsertSearchAttributes([{ key: STATUS, value: 'completed' }]);
+  return outcome;
 }
 
 async function saga(order: RawOrder, { read, step, undoing }: Record<'read' | 'step' | 'undoing', Pick<ToolActivities, 'callTool'>>): Promise<SagaOutcome> {

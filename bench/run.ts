@@ -85,6 +85,7 @@ try {
     orchestra: Orchestra.fromClient(env.client),
     worker,
     bundlePath,
+    dbFile,
     quick,
     log,
     has: registered,

@@ -11,6 +11,8 @@ export interface BenchContext {
   /** The shared worker (latency, throughput, fan-out, LangGraph's Temporal side). */
   worker: BenchWorker;
   bundlePath: string;
+  /** The SQLite file of a persisted (`--persisted`) run; a second server gets a file beside it. */
+  dbFile?: string;
   quick: boolean;
   log(line: string): void;
   /** Smaller counts for a re-run of a section against another server (the investigations). */

@@ -245,12 +245,13 @@ export const TUNED_DYNAMIC_CONFIG = [
  * The dev server exactly as `startDevServer()` (src/runtime/dev-server.ts) starts it, plus `--dynamic-config-value`s:
  * the investigation of the server's settings runs against it, in the same bench run.
  */
-export function startDevServerWith(dynamicConfig: string[]): Promise<TestWorkflowEnvironment> {
+export function startDevServerWith(dynamicConfig: string[], dbFile?: string): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironmentClass.createLocal({
     server: {
       executable: resolveExecutable(TEMPORAL_CLI),
       ip: '127.0.0.1',
       ui: false,
+      dbFilename: dbFile,
       searchAttributes: ALL_SEARCH_ATTRIBUTES,
       extraArgs: ['--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal',
         ...dynamicConfig.flatMap((value) => ['--dynamic-config-value', value])],

@@ -3,6 +3,7 @@
  * in the history service's queue-reader rate limits (TUNED_DYNAMIC_CONFIG), with its own worker — to show how much of
  * the default figures is that limit rather than Orchestra, the SDK or the machine.
  */
+import fs from 'node:fs';
 import type { BenchContext } from '../lib/context.js';
 import { startBenchWorker, startDevServerWith, TUNED_DYNAMIC_CONFIG } from '../lib/harness.js';
 import { Orchestra } from '../../src/client/api.js';
@@ -13,6 +14,8 @@ import { tuning, type TuningResult } from './tuning.js';
 
 export interface ServerTuningResult {
   dynamicConfig: string[];
+  /** Whether the second server kept its SQLite in a file (a --persisted run) or in memory. */
+  persisted: boolean;
   latency: LatencyResult;
   throughput: ThroughputResult | { skipped: string };
   fanout: FanOutResult | { skipped: string };
@@ -22,7 +25,8 @@ export interface ServerTuningResult {
 
 export async function server(ctx: BenchContext): Promise<ServerTuningResult> {
   ctx.log(`starting a second dev server with ${TUNED_DYNAMIC_CONFIG.join(', ')}`);
-  const env = await startDevServerWith(TUNED_DYNAMIC_CONFIG);
+  const dbFile = ctx.dbFile ? ctx.dbFile.replace(/\.db$/, '-tuned.db') : undefined;
+  const env = await startDevServerWith(TUNED_DYNAMIC_CONFIG, dbFile);
   try {
     const worker = await startBenchWorker(env, ctx.bundlePath);
     try {
@@ -38,6 +42,7 @@ export async function server(ctx: BenchContext): Promise<ServerTuningResult> {
       const race = <T>(p: Promise<T>) => Promise.race([p, worker.dead]);
       return {
         dynamicConfig: TUNED_DYNAMIC_CONFIG,
+        persisted: dbFile !== undefined,
         latency: await race(latency(tuned)),
         throughput: await race(throughput(tuned)),
         fanout: await race(fanout(tuned)),
@@ -48,5 +53,6 @@ export async function server(ctx: BenchContext): Promise<ServerTuningResult> {
     }
   } finally {
     await env.teardown();
+    for (const f of dbFile ? [dbFile, `${dbFile}-wal`, `${dbFile}-shm`] : []) fs.rmSync(f, { force: true });
   }
 }
