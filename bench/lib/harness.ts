@@ -40,6 +40,17 @@ export function benchCpu(): CpuSnapshot {
   return cpuSnapshot([...liveWorkers], retiredCpu);
 }
 
+/**
+ * Runs `stop` (e.g. a second dev server's teardown) and banks the CPU that its processes, found as the drop in one
+ * component, had used: a process that exits inside a section would otherwise vanish from the section's CPU split.
+ */
+export async function bankCpuAcross(component: string, stop: () => Promise<void>): Promise<void> {
+  const before = benchCpu().components[component] ?? 0;
+  await stop();
+  const after = benchCpu().components[component] ?? 0;
+  if (before > after) retiredCpu[component] = (retiredCpu[component] ?? 0) + before - after;
+}
+
 export interface HeapPeaks {
   peak: { heapUsedMiB: number; heapTotalMiB: number; externalMiB: number; rssMiB: number };
   heapLimitMiB: number;

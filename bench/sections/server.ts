@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import type { BenchContext } from '../lib/context.js';
-import { startBenchWorker, startDevServerWith, TUNED_DYNAMIC_CONFIG } from '../lib/harness.js';
+import { bankCpuAcross, startBenchWorker, startDevServerWith, TUNED_DYNAMIC_CONFIG } from '../lib/harness.js';
 import { Orchestra } from '../../src/client/api.js';
 import { fanout, type FanOutResult } from './fanout.js';
 import { latency, type LatencyResult } from './latency.js';
@@ -52,7 +52,7 @@ export async function server(ctx: BenchContext): Promise<ServerTuningResult> {
       await worker.stop();
     }
   } finally {
-    await env.teardown();
+    await bankCpuAcross('temporal-server', () => env.teardown());
     for (const f of dbFile ? [dbFile, `${dbFile}-wal`, `${dbFile}-shm`] : []) fs.rmSync(f, { force: true });
   }
 }
