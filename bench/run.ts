@@ -68,7 +68,8 @@ const meta = { startedAt: startedAt.toISOString(), mode: quick ? 'quick' : 'full
 fs.mkdirSync(scratchDir, { recursive: true });
 const dbFile = flags.persisted ? path.join(scratchDir, `temporal-${Date.now()}.db`) : undefined;
 log(`starting the dev server (${dbFile ? `SQLite file ${dbFile}, WAL` : 'in-memory SQLite'})`);
-const env = await startDevServer({ dbFile });
+// The stock server settings: the Investigations section measures the lifted queue-reader limits beside it.
+const env = await startDevServer({ dbFile, dynamicConfig: [] });
 const results: Record<string, unknown> = {};
 let workerSettings: WorkerSettings | undefined;
 const failures: string[] = [];

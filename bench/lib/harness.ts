@@ -9,10 +9,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
-import { TestWorkflowEnvironment as TestWorkflowEnvironmentClass, type TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
-import { resolveExecutable, TEMPORAL_CLI } from '../../src/runtime/binaries.js';
-import { ALL_SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes.js';
+import { LIFTED_QUEUE_READER_LIMITS, startDevServer } from '../../src/runtime/dev-server.js';
 import { cpuSnapshot, procMemory, type CpuSnapshot } from './machine.js';
 import type { BenchWorkerConfig, WorkerSettings } from '../worker-process.js';
 
@@ -246,27 +245,12 @@ async function walk(client: Client, handle: WorkflowHandle): Promise<{ workflows
  * past a few back-to-back workflows every workflow task waits ~35 ms to be dispatched. These values lift the limits
  * for the dev server's single shard.
  */
-export const TUNED_DYNAMIC_CONFIG = [
-  'history.transferProcessorMaxPollRPS=1000',
-  'history.timerProcessorMaxPollRPS=1000',
-  'history.visibilityProcessorMaxPollRPS=1000',
-];
+export const TUNED_DYNAMIC_CONFIG = LIFTED_QUEUE_READER_LIMITS;
 
 /**
- * The dev server exactly as `startDevServer()` (src/runtime/dev-server.ts) starts it, plus `--dynamic-config-value`s:
- * the investigation of the server's settings runs against it, in the same bench run.
+ * The dev server exactly as `startDevServer()` (src/runtime/dev-server.ts) starts it, with the given
+ * `--dynamic-config-value`s ([] = the server's stock settings): the investigation runs against both, in the same run.
  */
 export function startDevServerWith(dynamicConfig: string[], dbFile?: string): Promise<TestWorkflowEnvironment> {
-  return TestWorkflowEnvironmentClass.createLocal({
-    server: {
-      executable: resolveExecutable(TEMPORAL_CLI),
-      ip: '127.0.0.1',
-      ui: false,
-      dbFilename: dbFile,
-      searchAttributes: ALL_SEARCH_ATTRIBUTES,
-      extraArgs: ['--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal',
-        ...dynamicConfig.flatMap((value) => ['--dynamic-config-value', value])],
-      log: { format: 'pretty', level: 'error' },
-    },
-  });
+  return startDevServer({ dbFile, dynamicConfig });
 }
