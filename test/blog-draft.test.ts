@@ -1,26 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { BlogDraftResult } from '../src/schemas/blog-draft.js';
 import { startLlmServer, withLlmEnv } from './helpers/llm-server.js';
-import { testDeps, timeSkippingEnv, withWorker, type TestDeps } from './helpers/temporal.js';
+import { useTemporal, withWorker } from './helpers/temporal.js';
 
 describe('blogDraft (time-skipping, real store research)', () => {
-  let env: TestWorkflowEnvironment;
-  let deps: TestDeps;
-  before(async () => {
-    env = await timeSkippingEnv();
-    deps = await testDeps();
-  });
-  after(async () => {
-    await deps?.close();
-    await env?.teardown();
-  });
+  const t = useTemporal('time-skipping');
 
   it('without a language model, writes the post offline from the research and says so', async () => {
-    await withLlmEnv({}, () => withWorker(env, deps, async ({ orchestra, taskQueue }) => {
+    await withLlmEnv({}, () => withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
       const result = await orchestra.execute('blogDraft', { topic: 'Durable workflows with retries and timeouts' }, { taskQueue }) as BlogDraftResult;
       assert.equal(result.generator, 'offline');
       assert.deepEqual(result.stages, { outline: 'offline', draft: 'offline', review: 'offline' });
@@ -43,7 +33,7 @@ describe('blogDraft (time-skipping, real store research)', () => {
 
   it('retries an unreachable model with backoff, then falls back to the offline composer and records why', async () => {
     await withLlmEnv({ ORCHESTRA_LLM_BASE_URL: 'http://127.0.0.1:9/v1', ORCHESTRA_LLM_MODEL: 'test-model', ORCHESTRA_LLM_API_KEY: 'sk-test-secret' },
-      () => withWorker(env, deps, async ({ orchestra, taskQueue }) => {
+      () => withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
         const run = await orchestra.start('blogDraft', { topic: 'Idempotency keys for safe payment retries' }, { taskQueue });
         const result = await orchestra.result(run.workflowId) as BlogDraftResult;
         assert.equal(result.generator, 'offline');
@@ -71,7 +61,7 @@ describe('blogDraft (time-skipping, real store research)', () => {
       : 503));
     try {
       await withLlmEnv({ ORCHESTRA_LLM_BASE_URL: llm.baseUrl, ORCHESTRA_LLM_MODEL: 'stub-writer', ORCHESTRA_LLM_API_KEY: 'sk-stub' },
-        () => withWorker(env, deps, async ({ orchestra, taskQueue }) => {
+        () => withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
           const result = await orchestra.execute('blogDraft', { topic: 'Safe retries with idempotency keys', audience: 'backend engineers' },
             { taskQueue }) as BlogDraftResult;
           assert.equal(result.generator, 'mixed');
@@ -92,7 +82,7 @@ describe('blogDraft (time-skipping, real store research)', () => {
   });
 
   it('rejects an empty or too-short topic with a non-retryable, field-level InvalidInput before researching', async () => {
-    await withWorker(env, deps, async ({ orchestra, taskQueue }) => {
+    await withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
       for (const topic of ['', 'AI']) {
         const handle = await orchestra.client.workflow.start('blogDraft', {
           taskQueue, workflowId: `bad-blog-${Math.random().toString(36).slice(2)}`, args: [{ topic }],

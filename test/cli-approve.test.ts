@@ -1,23 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { before, describe, it } from 'node:test';
 import type { Orchestra } from '../src/client/api.js';
 import type { AccessRequestResult } from '../src/schemas/access-request.js';
 import { orchestraCli } from './helpers/cli.js';
-import { localEnv, testDeps, withWorker, type TestDeps } from './helpers/temporal.js';
+import { useTemporal, withWorker } from './helpers/temporal.js';
 
 describe('orchestra approve / status (human approval from the command line)', () => {
-  let env: TestWorkflowEnvironment;
+  const t = useTemporal('local');
   let address: string;
-  let deps: TestDeps;
   before(async () => {
-    env = await localEnv();
-    address = env.connection.options.address;
-    deps = await testDeps();
-  });
-  after(async () => {
-    await deps?.close();
-    await env?.teardown();
+    address = t.env.connection.options.address;
   });
 
   async function untilWaiting(orchestra: Orchestra, workflowId: string): Promise<void> {
@@ -35,7 +27,7 @@ describe('orchestra approve / status (human approval from the command line)', ()
   });
 
   it('shows the pending approval, approves it, and refuses a decision once the run has finished', async () => {
-    await withWorker(env, deps, async ({ orchestra, taskQueue }) => {
+    await withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
       const cli = (args: string[]) => orchestraCli(args, { TEMPORAL_ADDRESS: address, ORCHESTRA_TASK_QUEUE: taskQueue });
       const id = 'cli-access-ada';
       const started = await cli(['start', 'accessRequest', '--id', id, '--input',
@@ -66,7 +58,7 @@ describe('orchestra approve / status (human approval from the command line)', ()
   });
 
   it('denies with --deny', async () => {
-    await withWorker(env, deps, async ({ orchestra, taskQueue }) => {
+    await withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
       const run = await orchestra.start('accessRequest', { request: 'make me an administrator' }, { taskQueue });
       await untilWaiting(orchestra, run.workflowId);
       const denied = await orchestraCli(['approve', run.workflowId, '--deny', '--by', 'security@example.com', '--json'], { TEMPORAL_ADDRESS: address });

@@ -1,23 +1,15 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { before, describe, it } from 'node:test';
 import { orchestraCli } from './helpers/cli.js';
-import { localEnv, testDeps, withWorker, type TestDeps } from './helpers/temporal.js';
+import { useTemporal, withWorker } from './helpers/temporal.js';
 
 describe('orchestra CLI', () => {
-  let env: TestWorkflowEnvironment;
+  const t = useTemporal('local');
   let address: string;
-  let deps: TestDeps;
   before(async () => {
-    env = await localEnv();
-    address = env.connection.options.address;
-    deps = await testDeps();
-  });
-  after(async () => {
-    await deps?.close();
-    await env?.teardown();
+    address = t.env.connection.options.address;
   });
 
   it('lists workflow types with their input schema as JSON Schema', async () => {
@@ -42,7 +34,7 @@ describe('orchestra CLI', () => {
     assert.match(stderr, /message: must not be empty/);
     assert.match(stderr, /delay: must be a positive duration/);
     const runs = [];
-    for await (const run of env.client.workflow.list({ query: 'WorkflowType = "reminder"' })) runs.push(run);
+    for await (const run of t.env.client.workflow.list({ query: 'WorkflowType = "reminder"' })) runs.push(run);
     assert.equal(runs.length, 0);
   });
 
@@ -66,9 +58,9 @@ describe('orchestra CLI', () => {
   });
 
   it('runs a workflow to completion and prints only the result JSON with --json', async () => {
-    const inputFile = path.join(deps.home, 'input.json');
+    const inputFile = path.join(t.deps.home, 'input.json');
     fs.writeFileSync(inputFile, JSON.stringify({ recipient: 'dee@example.com', message: 'From a file', delay: '1s' }));
-    await withWorker(env, deps, async ({ taskQueue }) => {
+    await withWorker(t.env, t.deps, async ({ taskQueue }) => {
       const { code, stdout } = await orchestraCli(['run', 'reminder', '--input', `@${inputFile}`, '--json'],
         { TEMPORAL_ADDRESS: address, ORCHESTRA_TASK_QUEUE: taskQueue });
       assert.equal(code, 0);
@@ -79,7 +71,7 @@ describe('orchestra CLI', () => {
   });
 
   it('starts, shows status, takes an update, and returns the result of a run', async () => {
-    await withWorker(env, deps, async ({ taskQueue }) => {
+    await withWorker(t.env, t.deps, async ({ taskQueue }) => {
       const cli = (args: string[]) => orchestraCli(args, { TEMPORAL_ADDRESS: address, ORCHESTRA_TASK_QUEUE: taskQueue });
       const started = await cli(['start', 'reminder', '--input', JSON.stringify({ recipient: 'eve@example.com', message: 'Later' }), '--id', 'cli-reminder-eve']);
       assert.equal(started.code, 0, started.stderr);
@@ -109,9 +101,9 @@ describe('orchestra CLI', () => {
   });
 
   it('exits 1 with the failure type and message when the workflow fails', async () => {
-    await withWorker(env, deps, async ({ taskQueue }) => {
+    await withWorker(t.env, t.deps, async ({ taskQueue }) => {
       // Another client skipped validation: the workflow itself rejects the input.
-      await env.client.workflow.start('reminder', { taskQueue, workflowId: 'cli-bad-input', args: [{ recipient: 'x' }] });
+      await t.env.client.workflow.start('reminder', { taskQueue, workflowId: 'cli-bad-input', args: [{ recipient: 'x' }] });
       const { code, stderr } = await orchestraCli(['result', 'cli-bad-input'], { TEMPORAL_ADDRESS: address });
       assert.equal(code, 1);
       assert.match(stderr, /workflow failed — InvalidInput: recipient: must be an email address/);

@@ -1,28 +1,18 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { NewsDigestResult } from '../src/schemas/news-digest.js';
 import { startLlmServer, withLlmEnv } from './helpers/llm-server.js';
-import { testDeps, timeSkippingEnv, withWorker, type TestDeps } from './helpers/temporal.js';
+import { useTemporal, withWorker } from './helpers/temporal.js';
 
 describe('newsDigest (time-skipping, real filesystem server)', () => {
-  let env: TestWorkflowEnvironment;
-  let deps: TestDeps;
-  before(async () => {
-    env = await timeSkippingEnv();
-    deps = await testDeps();
-  });
-  after(async () => {
-    await deps?.close();
-    await env?.teardown();
-  });
+  const t = useTemporal('time-skipping');
 
   it('reads every feed, keeps the AI stories, categorises and summarises them, and writes the newsletter', async () => {
-    await withLlmEnv({}, () => withWorker(env, deps, async ({ orchestra, taskQueue }) => {
+    await withLlmEnv({}, () => withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
       const run = await orchestra.start('newsDigest', {}, { taskQueue });
       const result = await orchestra.result(run.workflowId) as NewsDigestResult;
       assert.equal(result.counts.feeds, 4);
@@ -43,7 +33,7 @@ describe('newsDigest (time-skipping, real filesystem server)', () => {
       assert.ok(result.articles.every((a) => a.summarisedBy === 'offline' && a.summary.length > 0));
       // The newsletter went back through the filesystem server.
       assert.equal(result.path, `newsletters/${run.workflowId}.md`);
-      const written = fs.readFileSync(path.join(deps.home, 'files', result.path), 'utf8');
+      const written = fs.readFileSync(path.join(t.deps.home, 'files', result.path), 'utf8');
       assert.equal(written, result.markdown);
       assert.match(written, /^# AI News Digest$/m);
       for (const section of ['Technology', 'Business', 'Research']) assert.match(written, new RegExp(`^## ${section}$`, 'm'));
@@ -62,7 +52,7 @@ describe('newsDigest (time-skipping, real filesystem server)', () => {
     const llm = await startLlmServer((prompt) => `Stub summary of: ${/Title: (.+)/.exec(prompt)?.[1] ?? '?'}`);
     try {
       await withLlmEnv({ ORCHESTRA_LLM_BASE_URL: llm.baseUrl, ORCHESTRA_LLM_MODEL: 'stub-summariser' },
-        () => withWorker(env, deps, async ({ orchestra, taskQueue }) => {
+        () => withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
           const result = await orchestra.execute('newsDigest', {
             interests: ['payments', 'retail'], feeds: ['feeds/business.xml'], title: 'Payments Weekly', output: 'newsletters/payments.md',
           }, { taskQueue }) as NewsDigestResult;
@@ -73,7 +63,7 @@ describe('newsDigest (time-skipping, real filesystem server)', () => {
           assert.equal(llm.requests.length, result.counts.relevant);
           assert.ok(llm.requests.every((r) => r.authorization === undefined), 'no key configured, none sent');
           for (const a of result.articles) assert.equal(a.summary, `Stub summary of: ${a.title}`);
-          const written = fs.readFileSync(path.join(deps.home, 'files', 'newsletters', 'payments.md'), 'utf8');
+          const written = fs.readFileSync(path.join(t.deps.home, 'files', 'newsletters', 'payments.md'), 'utf8');
           assert.match(written, /^# Payments Weekly$/m);
           assert.match(written, /Summaries by a language model \(stub-summariser\)/);
         }));
@@ -83,7 +73,7 @@ describe('newsDigest (time-skipping, real filesystem server)', () => {
   });
 
   it('rejects empty interests or a path outside the sandbox with a field-level InvalidInput before fetching', async () => {
-    await withWorker(env, deps, async ({ orchestra, taskQueue }) => {
+    await withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
       const cases: Array<[unknown, RegExp]> = [
         [{ interests: [] }, /interests: must list at least one interest/],
         [{ interests: ['AI', ''] }, /interests\[1\]: must be at least 2 characters/],

@@ -1,25 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { RefineUntilQualityResult } from '../src/schemas/refine-until-quality.js';
-import { testDeps, timeSkippingEnv, withWorker, type TestDeps } from './helpers/temporal.js';
+import { useTemporal, withWorker } from './helpers/temporal.js';
 
 describe('refineUntilQuality (time-skipping, real store search)', () => {
-  let env: TestWorkflowEnvironment;
-  let deps: TestDeps;
-  before(async () => {
-    env = await timeSkippingEnv();
-    deps = await testDeps();
-  });
-  after(async () => {
-    await deps?.close();
-    await env?.teardown();
-  });
+  const t = useTemporal('time-skipping');
 
   it('expands the query on the under-covered aspect and stops once the quality target is met', async () => {
-    await withWorker(env, deps, async ({ orchestra, taskQueue }) => {
+    await withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
       const result = await orchestra.execute('refineUntilQuality', { query: 'workflow retries' }, { taskQueue }) as RefineUntilQualityResult;
       assert.equal(result.stopReason, 'quality_met');
       assert.ok(result.quality >= 0.8);
@@ -38,7 +28,7 @@ describe('refineUntilQuality (time-skipping, real store search)', () => {
   });
 
   it('continues as new between iterations, carrying its history, and stops at the iteration limit', async () => {
-    await withWorker(env, deps, async ({ orchestra, taskQueue }) => {
+    await withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
       const run = await orchestra.start('refineUntilQuality',
         { query: 'workflow failures', targetQuality: 1, maxIterations: 4, iterationsPerRun: 1 }, { taskQueue });
       const result = await orchestra.result(run.workflowId) as RefineUntilQualityResult;
@@ -58,7 +48,7 @@ describe('refineUntilQuality (time-skipping, real store search)', () => {
   });
 
   it('rejects an empty or stop-word-only query with a non-retryable, field-level InvalidInput', async () => {
-    await withWorker(env, deps, async ({ orchestra, taskQueue }) => {
+    await withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
       for (const [query, pattern] of [['', /query: must be at least 3 characters/], ['the and of', /query: must contain a content word/]] as const) {
         const handle = await orchestra.client.workflow.start('refineUntilQuality', {
           taskQueue, workflowId: `bad-refine-${Math.random().toString(36).slice(2)}`, args: [{ query }],

@@ -1,38 +1,28 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { readStore, testDeps, timeSkippingEnv, withWorker, type TestDeps } from './helpers/temporal.js';
+import { readStore, useTemporal, withWorker } from './helpers/temporal.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 
 describe('reminder (time-skipping)', () => {
-  let env: TestWorkflowEnvironment;
-  let deps: TestDeps;
-  before(async () => {
-    env = await timeSkippingEnv();
-    deps = await testDeps();
-  });
-  after(async () => {
-    await deps?.close();
-    await env?.teardown();
-  });
+  const t = useTemporal('time-skipping');
 
   it('waits a full day on a durable timer, then delivers exactly once', async () => {
-    await withWorker(env, deps, async ({ orchestra, taskQueue }) => {
-      const startedAt = await env.currentTimeMs();
+    await withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
+      const startedAt = await t.env.currentTimeMs();
       const result = await orchestra.execute('reminder', { recipient: 'ada@example.com', message: 'Ship it' }, { taskQueue });
-      assert.ok((await env.currentTimeMs()) - startedAt >= DAY, 'the server clock advanced by the full day');
+      assert.ok((await t.env.currentTimeMs()) - startedAt >= DAY, 'the server clock advanced by the full day');
       assert.equal(result.snoozes, 0);
       assert.equal(result.sentEarly, false);
-      const sent = readStore(deps, (db) => db.prepare(`SELECT id, recipient, body FROM notifications WHERE recipient = ?`).all('ada@example.com'));
+      const sent = readStore(t.deps, (db) => db.prepare(`SELECT id, recipient, body FROM notifications WHERE recipient = ?`).all('ada@example.com'));
       assert.deepEqual(sent, [{ id: result.notificationId, recipient: 'ada@example.com', body: 'Ship it' }]);
     });
   });
 
   it('a snooze moves the due time; an invalid snooze is rejected and changes nothing', async () => {
-    await withWorker(env, deps, async ({ orchestra, taskQueue }) => {
+    await withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
       const run = await orchestra.start('reminder', { recipient: 'bob@example.com', message: 'Call back', delay: '2h' }, { taskQueue });
       const handle = orchestra.handle(run.workflowId);
       await assert.rejects(handle.executeUpdate('snooze', { args: [{ by: 'soon' }] }), (err: unknown) => {
@@ -51,7 +41,7 @@ describe('reminder (time-skipping)', () => {
   });
 
   it('sendNow ends the wait and delivers at once', async () => {
-    await withWorker(env, deps, async ({ orchestra, taskQueue }) => {
+    await withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
       const run = await orchestra.start('reminder', { recipient: 'cy@example.com', message: 'Now', delay: '7 days' }, { taskQueue });
       const handle = orchestra.handle(run.workflowId);
       await handle.executeUpdate('sendNow');
@@ -63,7 +53,7 @@ describe('reminder (time-skipping)', () => {
   });
 
   it('rejects invalid input inside the workflow with a non-retryable, field-level InvalidInput failure', async () => {
-    await withWorker(env, deps, async ({ orchestra, taskQueue }) => {
+    await withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
       const handle = await orchestra.client.workflow.start('reminder', {
         taskQueue, workflowId: `bad-${Date.now()}`, args: [{ recipient: 'not-an-email', message: '' }],
       });

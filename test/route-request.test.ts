@@ -3,32 +3,22 @@
  * filters), a real worker, the real filesystem and store MCP servers. Every rule itself is in routing-rules.test.ts.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { InvalidInputError, validateInput } from '../src/client/api.js';
 import type { RouteRequestResult } from '../src/schemas/route-request.js';
 import { ESCALATED, PRIORITY, ROUTE } from '../src/shared/search-attributes.js';
-import { localEnv, readStore, testDeps, withWorker, type TestDeps } from './helpers/temporal.js';
+import { readStore, useTemporal, withWorker } from './helpers/temporal.js';
 
 interface TicketRow { id: string; priority: string; assignee: string; customer_id: string | null; category: string; escalated: number; body: string }
 
 describe('routeRequest (local dev server, real MCP servers)', () => {
-  let env: TestWorkflowEnvironment;
-  let deps: TestDeps;
-  before(async () => {
-    env = await localEnv();
-    deps = await testDeps();
-  });
-  after(async () => {
-    await deps?.close();
-    await env?.teardown();
-  });
+  const t = useTemporal('local');
 
-  const ticket = (id: string) => readStore(deps, (db) => db.prepare(
+  const ticket = (id: string) => readStore(t.deps, (db) => db.prepare(
     'SELECT id, priority, assignee, customer_id, category, escalated, body FROM tickets WHERE id = ?').get(id) as TicketRow | undefined);
-  const ticketCount = () => readStore(deps, (db) => (db.prepare('SELECT COUNT(*) AS n FROM tickets').get() as { n: number }).n);
+  const ticketCount = () => readStore(t.deps, (db) => (db.prepare('SELECT COUNT(*) AS n FROM tickets').get() as { n: number }).n);
 
   it('rejects bad input with field-level errors before anything starts', () => {
     const issues = (input: unknown) => {
@@ -48,7 +38,7 @@ describe('routeRequest (local dev server, real MCP servers)', () => {
   });
 
   it('escalates a premium customer\'s HIGH request after customer service finds the tier; a standard customer\'s is only expedited', async () => {
-    await withWorker(env, deps, async ({ orchestra, taskQueue }) => {
+    await withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
       const request = 'Important: our billing shows the subscription charged twice.';
       const [premium, standard] = await Promise.all([
         orchestra.execute('routeRequest', { request, customerId: 'cust-001' }, { taskQueue }),
@@ -80,7 +70,7 @@ describe('routeRequest (local dev server, real MCP servers)', () => {
   });
 
   it('handles the urgent outage report as technical support: reads the logs, finds its request ids, escalates CRITICAL', async () => {
-    await withWorker(env, deps, async ({ orchestra, taskQueue }) => {
+    await withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
       const run = await orchestra.start('routeRequest', { inboxFile: 'inbox/urgent-outage-report.txt' }, { taskQueue });
       assert.match(run.workflowId, /^route-request-urgent-outage-report-/);
       const r = await orchestra.result(run.workflowId) as RouteRequestResult;
@@ -115,7 +105,7 @@ describe('routeRequest (local dev server, real MCP servers)', () => {
   });
 
   it('sends a request with an escalation trigger straight to escalation: no handler, no priority processing', async () => {
-    await withWorker(env, deps, async ({ orchestra, taskQueue }) => {
+    await withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
       const r = await orchestra.execute('routeRequest', { inboxFile: 'inbox/refund-demand-legal.txt', customerId: 'cust-005' }, { taskQueue });
       assert.equal(r.route, 'customer_service');
       assert.equal(r.priority, 'MEDIUM');
@@ -133,7 +123,7 @@ describe('routeRequest (local dev server, real MCP servers)', () => {
   });
 
   it('answers sales from the product catalogue, data analysis from monthly figures, and a general question without escalating', async () => {
-    await withWorker(env, deps, async ({ orchestra, taskQueue }) => {
+    await withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
       const before = ticketCount();
       const [sales, data, general] = await Promise.all([
         orchestra.execute('routeRequest', { inboxFile: 'inbox/sales-inquiry.txt' }, { taskQueue }),
@@ -163,7 +153,7 @@ describe('routeRequest (local dev server, real MCP servers)', () => {
   });
 
   it('fails with the store\'s UnknownCustomer, or the workflow\'s own field-level InvalidInput, without retrying', async () => {
-    await withWorker(env, deps, async ({ orchestra, taskQueue }) => {
+    await withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
       const failure = async (args: unknown) => {
         const handle = await orchestra.client.workflow.start('routeRequest', { taskQueue, workflowId: `route-bad-${Math.random()}`, args: [args] });
         const err = await handle.result().then(() => assert.fail('completed'), (e: unknown) => e);

@@ -1,24 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { defaultPayloadConverter } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { PATTERN, STATUS } from '../src/shared/search-attributes.js';
-import { localEnv, testDeps, withWorker, type TestDeps } from './helpers/temporal.js';
+import { useTemporal, withWorker } from './helpers/temporal.js';
 
 describe('what a person sees in the Web UI (local dev server)', () => {
-  let env: TestWorkflowEnvironment;
-  let deps: TestDeps;
-  before(async () => {
-    env = await localEnv();
-    deps = await testDeps();
-  });
-  after(async () => {
-    await deps?.close();
-    await env?.teardown();
-  });
+  const t = useTemporal('local');
 
   it('a run carries a readable id, a summary, search attributes and named activity summaries', async () => {
-    await withWorker(env, deps, async ({ orchestra, taskQueue }) => {
+    await withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
       const run = await orchestra.start('reminder', { recipient: 'grace@example.com', message: 'Stand-up', delay: '1s' }, { taskQueue });
       assert.match(run.workflowId, /^reminder-grace-/);
       await orchestra.result(run.workflowId);

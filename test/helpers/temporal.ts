@@ -3,6 +3,7 @@
  * download), one workflow bundle per test process, and workers on their own task queue per test.
  */
 import { randomUUID } from 'node:crypto';
+import { after, before } from 'node:test';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -54,6 +55,28 @@ export async function testDeps(storeEnv: Record<string, string> = {}): Promise<T
   if (store?.transport === 'stdio') store.env = { ...store.env, ...storeEnv };
   const mcp = new McpPool(config, { onServerStderr: () => {}, log: () => {} });
   return { home, mcp, close: () => mcp.close() };
+}
+
+export interface TemporalTestContext {
+  env: TestWorkflowEnvironment;
+  deps: TestDeps;
+}
+
+/**
+ * For a `describe` block: a Temporal server (the time-skipping test server, or a local dev server) and the real activity
+ * dependencies, started before its tests and stopped after them. Read `t.env` / `t.deps` inside the tests.
+ */
+export function useTemporal(server: 'time-skipping' | 'local', storeEnv: Record<string, string> = {}): TemporalTestContext {
+  const t = {} as TemporalTestContext;
+  before(async () => {
+    t.env = server === 'local' ? await localEnv() : await timeSkippingEnv();
+    t.deps = await testDeps(storeEnv);
+  });
+  after(async () => {
+    await t.deps?.close();
+    await t.env?.teardown();
+  });
+  return t;
 }
 
 /** Reads the store server's SQLite file directly (read-only), to check a workflow's real effects. */
