@@ -3,15 +3,14 @@
  * milliseconds) with the real store MCP server. The gate's validator rule itself is checked without a server first.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { InvalidInputError, validateInput, type Orchestra } from '../src/client/api.js';
 import type { AccessRequestResult } from '../src/schemas/access-request.js';
 import { decisionProblem, type ApprovalAck, type PendingApproval } from '../src/schemas/approval.js';
 import { DECIDE_UPDATE } from '../src/shared/approval.js';
 import type { Progress } from '../src/shared/progress.js';
-import { readStore, testDeps, timeSkippingEnv, withWorker, type TestDeps } from './helpers/temporal.js';
+import { readStore, testDeps, useTemporal, withWorker } from './helpers/temporal.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -55,18 +54,9 @@ describe('approval gate: the decide validator', () => {
 });
 
 describe('accessRequest (time-skipping, real store)', () => {
-  let env: TestWorkflowEnvironment;
-  let deps: TestDeps;
-  before(async () => {
-    env = await timeSkippingEnv();
-    deps = await testDeps();
-  });
-  after(async () => {
-    await deps?.close();
-    await env?.teardown();
-  });
+  const t = useTemporal('time-skipping');
 
-  const auditEvents = (workflowId: string, from = deps) => readStore(from, (db) => db.prepare(
+  const auditEvents = (workflowId: string, from = t.deps) => readStore(from, (db) => db.prepare(
     'SELECT event_id, type, payload FROM events WHERE aggregate_id = ? ORDER BY seq').all(`access-request:${workflowId}`) as
     Array<{ event_id: string; type: string; payload: string }>);
 
@@ -83,7 +73,7 @@ describe('accessRequest (time-skipping, real store)', () => {
   }
 
   it('processes premium and standard requests directly, without asking anyone', async () => {
-    await withWorker(env, deps, async ({ orchestra, taskQueue }) => {
+    await withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
       // One at a time: the time-skipping server can answer concurrent result() waits with a spurious time-out.
       const premium = await orchestra.execute('accessRequest', { request: 'Pro plan user: export my invoices' }, { taskQueue });
       const standard = await orchestra.execute('accessRequest', { request: 'please reset my password' }, { taskQueue });
@@ -100,7 +90,7 @@ describe('accessRequest (time-skipping, real store)', () => {
   });
 
   it('waits for an approval, shows it as pending, and processes the admin request once approved', async () => {
-    await withWorker(env, deps, async ({ orchestra, taskQueue }) => {
+    await withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
       const { run, progress, handle } = await pendingAdminRequest(orchestra, taskQueue);
       const pending = progress.details?.pendingApproval as PendingApproval;
       assert.equal(pending.subject, 'admin access for ada@example.com: admin access to the billing console');
@@ -132,7 +122,7 @@ describe('accessRequest (time-skipping, real store)', () => {
   });
 
   it('denies the admin request when the approver says no', async () => {
-    await withWorker(env, deps, async ({ orchestra, taskQueue }) => {
+    await withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
       const { run, handle } = await pendingAdminRequest(orchestra, taskQueue, 'administrator rights for the intern');
       await handle.executeUpdate(DECIDE_UPDATE, { args: [{ decision: 'deny', approver: 'security@example.com', comment: 'interns get standard access' }] });
       const result = await orchestra.result(run.workflowId) as AccessRequestResult;
@@ -144,10 +134,10 @@ describe('accessRequest (time-skipping, real store)', () => {
   });
 
   it('times out after 24 hours in milliseconds: denies, and escalates when asked to', async () => {
-    await withWorker(env, deps, async ({ orchestra, taskQueue }) => {
-      const startedAt = await env.currentTimeMs();
+    await withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
+      const startedAt = await t.env.currentTimeMs();
       const denied = await orchestra.execute('accessRequest', { request: 'admin console for me' }, { taskQueue });
-      assert.ok((await env.currentTimeMs()) - startedAt >= DAY, 'the server clock advanced by the full day');
+      assert.ok((await t.env.currentTimeMs()) - startedAt >= DAY, 'the server clock advanced by the full day');
       const escalated = await orchestra.execute('accessRequest', { request: 'admin console for the auditor', onTimeout: 'escalate' }, { taskQueue });
       for (const r of [denied, escalated]) {
         assert.equal(r.outcome, 'timed_out');
@@ -155,7 +145,7 @@ describe('accessRequest (time-skipping, real store)', () => {
         assert.match(r.result, /^DENIED: Admin processing: .* - No decision before the approval timed out$/);
       }
       assert.equal(denied.escalationTicketId, null);
-      const ticket = readStore(deps, (db) => db.prepare('SELECT assignee, priority, escalated, category FROM tickets WHERE id = ?').get(escalated.escalationTicketId));
+      const ticket = readStore(t.deps, (db) => db.prepare('SELECT assignee, priority, escalated, category FROM tickets WHERE id = ?').get(escalated.escalationTicketId));
       assert.deepEqual(ticket, { assignee: 'senior-support', priority: 'high', escalated: 1, category: 'access_request' });
     });
   });
@@ -165,7 +155,7 @@ describe('accessRequest (time-skipping, real store)', () => {
     // it has finished, there is nothing left to decide at all).
     const slowStore = await testDeps({ STORE_FAULTS: JSON.stringify({ append_event: { delayMs: 3000 } }) });
     try {
-      await withWorker(env, slowStore, async ({ orchestra, taskQueue }) => {
+      await withWorker(t.env, slowStore, async ({ orchestra, taskQueue }) => {
         const { run, handle } = await pendingAdminRequest(orchestra, taskQueue);
         const rejected = async (decision: object, message: RegExp) => {
           await assert.rejects(handle.executeUpdate(DECIDE_UPDATE, { args: [decision] }), (err: unknown) => {
