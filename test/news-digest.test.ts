@@ -2,11 +2,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { WorkflowFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import type { NewsDigestResult } from '../src/schemas/news-digest.js';
 import { startLlmServer, withLlmEnv } from './helpers/llm-server.js';
-import { useTemporal, withWorker } from './helpers/temporal.js';
+import { rejectsAsInvalidInput, useTemporal, withWorker } from './helpers/temporal.js';
 
 describe('newsDigest (time-skipping, real filesystem server)', () => {
   const t = useTemporal('time-skipping');
@@ -83,14 +81,7 @@ describe('newsDigest (time-skipping, real filesystem server)', () => {
         const handle = await orchestra.client.workflow.start('newsDigest', {
           taskQueue, workflowId: `bad-news-${Math.random().toString(36).slice(2)}`, args: [input],
         });
-        await assert.rejects(handle.result(), (err: unknown) => {
-          assert.ok(err instanceof WorkflowFailedError);
-          assert.ok(err.cause instanceof ApplicationFailure);
-          assert.equal(err.cause.type, 'InvalidInput');
-          assert.equal(err.cause.nonRetryable, true);
-          assert.match(err.cause.message, pattern);
-          return true;
-        });
+        await rejectsAsInvalidInput(handle.result(), pattern);
         const history = await handle.fetchHistory();
         assert.ok(!history.events!.some((e) => e.activityTaskScheduledEventAttributes), 'no stage ran');
       }

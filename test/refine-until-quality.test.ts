@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { WorkflowFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import type { RefineUntilQualityResult } from '../src/schemas/refine-until-quality.js';
-import { useTemporal, withWorker } from './helpers/temporal.js';
+import { rejectsAsInvalidInput, useTemporal, withWorker } from './helpers/temporal.js';
 
 describe('refineUntilQuality (time-skipping, real store search)', () => {
   const t = useTemporal('time-skipping');
@@ -53,14 +51,7 @@ describe('refineUntilQuality (time-skipping, real store search)', () => {
         const handle = await orchestra.client.workflow.start('refineUntilQuality', {
           taskQueue, workflowId: `bad-refine-${Math.random().toString(36).slice(2)}`, args: [{ query }],
         });
-        await assert.rejects(handle.result(), (err: unknown) => {
-          assert.ok(err instanceof WorkflowFailedError);
-          assert.ok(err.cause instanceof ApplicationFailure);
-          assert.equal(err.cause.type, 'InvalidInput');
-          assert.equal(err.cause.nonRetryable, true);
-          assert.match(err.cause.message, pattern);
-          return true;
-        });
+        await rejectsAsInvalidInput(handle.result(), pattern);
       }
     });
   });

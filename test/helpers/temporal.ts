@@ -2,11 +2,14 @@
  * Shared test plumbing: the time-skipping test server and the local dev server (both from resolved binaries, never a
  * download), one workflow bundle per test process, and workers on their own task queue per test.
  */
+import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before } from 'node:test';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import Database from 'better-sqlite3';
 import { bundleWorkflowCode, Worker, type WorkerOptions, type WorkflowBundle } from '@temporalio/worker';
@@ -77,6 +80,18 @@ export function useTemporal(server: 'time-skipping' | 'local', storeEnv: Record<
     await t.env?.teardown();
   });
   return t;
+}
+
+/** Asserts that a run failed at once on its input: a non-retryable `InvalidInput` whose message matches each pattern. */
+export async function rejectsAsInvalidInput(result: Promise<unknown>, ...patterns: RegExp[]): Promise<void> {
+  await assert.rejects(result, (err: unknown) => {
+    assert.ok(err instanceof WorkflowFailedError);
+    assert.ok(err.cause instanceof ApplicationFailure);
+    assert.equal(err.cause.type, 'InvalidInput');
+    assert.equal(err.cause.nonRetryable, true);
+    for (const pattern of patterns) assert.match(err.cause.message, pattern);
+    return true;
+  });
 }
 
 /** Reads the store server's SQLite file directly (read-only), to check a workflow's real effects. */
