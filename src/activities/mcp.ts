@@ -384,6 +384,10 @@ function failureForException(err: unknown, label: string): { failure: Applicatio
   const message = err instanceof Error ? err.message : String(err);
   const cause = err instanceof Error ? err : undefined;
   if (err instanceof UnknownServerError) return { failure: unknownServer(err), applied: 'no' };
+  if (err instanceof RangeError) {
+    // The request could not be serialised (nested too deeply, too large): the same arguments fail the same way.
+    return { failure: ApplicationFailure.create({ type: ToolErrorType.InvalidToolArguments, message: `${label}: the arguments could not be sent: ${message}`, nonRetryable: true, cause }), applied: 'no' };
+  }
   if (err instanceof ServerUnavailableError) {
     return { failure: ApplicationFailure.create({ type: ToolErrorType.ServerUnavailable, message, cause }), applied: 'no' };
   }

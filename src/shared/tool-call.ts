@@ -4,13 +4,19 @@
  */
 import { z } from 'zod';
 import { Duration } from '../schemas/common.js';
+import { jsonDepth } from './json-depth.js';
+
+/** How deeply a tool call's arguments may nest (deeper ones are refused before anything is serialised or sent). */
+export const MAX_ARGUMENT_DEPTH = 100;
 
 export const ToolCall = z.object({
   /** A server name from the `mcpServers` config, e.g. `filesystem` or `store`. */
   server: z.string().min(1, 'must name a configured MCP server'),
   tool: z.string().min(1, 'must name a tool'),
   /** The tool's arguments; checked against the tool's input JSON Schema before the call. */
-  args: z.record(z.string(), z.unknown()).default({}),
+  args: z.record(z.string(), z.unknown()).default({}).refine((args) => jsonDepth(args, MAX_ARGUMENT_DEPTH) <= MAX_ARGUMENT_DEPTH, {
+    message: `nest deeper than ${MAX_ARGUMENT_DEPTH} levels`,
+  }),
   /**
    * Makes a retried write safe: passed to the tool as its `idempotency_key` argument when its schema has one, so the
    * server applies the call once however often it arrives. Derive it from the workflow id and the step.

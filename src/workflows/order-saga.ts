@@ -1,7 +1,7 @@
-import { ApplicationFailure, isCancellation, log, workflowInfo, type RetryPolicy } from '@temporalio/workflow';
+import { ApplicationFailure, isCancellation, log, patched, workflowInfo, type RetryPolicy } from '@temporalio/workflow';
 import { STORE_ERROR_TYPES } from '../mcp/store/errors.js';
 import type {
-  CancelNotificationResult, CancelShippingLabelResult, DeleteUserResult, NotificationResult, PaymentResult, QueryResult,
+  CancelNotificationResult, CancelShippingLabelResult, DeleteUserResult, GetProductsResult, NotificationResult, PaymentResult, QueryResult,
   RefundResult, ReleaseResult, ReservationResult, ShippingLabelResult, UserResult,
 } from '../mcp/store/tools.js';
 import { OrderSagaInput, type OrderSagaOrder, type OrderSagaRecord, type OrderSagaResult, type SagaStatus } from '../schemas/order-saga.js';
@@ -156,11 +156,7 @@ function undo<T>(name: string, tool: string, args: Record<string, unknown>, summ
 async function priceOrder(order: OrderSagaOrder, ledger: SagaLedger): Promise<number> {
   const skus = order.items.map((item) => item.sku);
   ledger.progress.update({ step: `pricing ${skus.join(', ')}`, details: ledger.snapshot() });
-  const catalog = await store<QueryResult>('query', {
-    sql: `SELECT sku, price FROM product_catalog WHERE sku IN (${skus.map(() => '?').join(', ')})`,
-    params: skus,
-  }, { readOnly: true, summary: `price ${skus.join(', ')} from product_catalog` });
-  const prices = new Map(catalog.rows.map((row) => [String(row.sku), Number(row.price)]));
+  const prices = new Map((await catalogPrices(skus)).map((product) => [product.sku, product.price]));
   const unknown = order.items.flatMap((item, index) => (prices.has(item.sku) ? [] : [`items[${index}].sku: no product ${item.sku} in the catalog`]));
   if (unknown.length) {
     ledger.progress.update({ step: 'unknown product', state: 'failed' });
@@ -168,6 +164,22 @@ async function priceOrder(order: OrderSagaOrder, ledger: SagaLedger): Promise<nu
   }
   ledger.amount = order.items.reduce((sum, item) => sum + prices.get(item.sku)! * item.quantity, 0);
   return ledger.amount;
+}
+
+/**
+ * The catalogue prices of these SKUs. `get_products`, not an analytics `query`: a catalogue lookup must never wait
+ * behind slow analytics queries. Runs started before that change replay their recorded `query` (the patch).
+ */
+async function catalogPrices(skus: string[]): Promise<{ sku: string; price: number }[]> {
+  const summary = `price ${skus.join(', ')} from product_catalog`;
+  if (patched('catalogue-lookup-via-get-products')) {
+    return (await store<GetProductsResult>('get_products', { skus }, { readOnly: true, summary })).products;
+  }
+  const catalog = await store<QueryResult>('query', {
+    sql: `SELECT sku, price FROM product_catalog WHERE sku IN (${skus.map(() => '?').join(', ')})`,
+    params: skus,
+  }, { readOnly: true, summary });
+  return catalog.rows.map((row) => ({ sku: String(row.sku), price: Number(row.price) }));
 }
 
 // ---------------------------------------------------------------------------------------------------------------------

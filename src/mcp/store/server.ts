@@ -4,7 +4,8 @@
  *   node --import tsx src/mcp/store/server.ts
  *
  * Env: STORE_DB (database file or :memory:; default <ORCHESTRA_HOME or ./.orchestra>/store.db),
- * STORE_QUERY_TIMEOUT_MS (analytics query time limit, default 5000), STORE_FAULTS (test-only fault injection, JSON).
+ * STORE_QUERY_TIMEOUT_MS (analytics query time limit, queue wait included, default 5000), STORE_QUERY_PROCESSES (query
+ * processes side by side, default 2), STORE_FAULTS (test-only fault injection, JSON).
  *
  * Results: success → JSON text content + `structuredContent` (the result object). Failure → `isError: true`, text
  * `<Type>: <message>` and `structuredContent: { error: { type, message, retryable, details? } }`. No tool declares an
@@ -19,6 +20,7 @@ import type { CallToolResult, ServerNotification, ServerRequest } from '@modelco
 import { orchestraHome } from '../../runtime/paths.js';
 import { StoreFailure, toErrorBody } from './errors.js';
 import { hangLimit, parseFaults, type FaultConfig } from './faults.js';
+import { STORE_LIMITS } from './limits.js';
 import { Store, abortableSleep } from './store.js';
 import { READ_ONLY_TOOLS, storeToolDescriptions, storeToolInputs, type StoreToolName, type StoreToolParsed } from './tools.js';
 
@@ -34,9 +36,17 @@ export interface StoreServerOptions {
   faults?: FaultConfig;
 }
 
-export function successResult(result: unknown): CallToolResult {
+/** The result as text and structuredContent; a result over STORE_LIMITS.replyBytes becomes a ResultTooLarge error. */
+export function successResult(result: unknown, tool = 'the tool'): CallToolResult {
+  const text = JSON.stringify(result);
+  const bytes = Buffer.byteLength(text);
+  if (bytes > STORE_LIMITS.replyBytes) {
+    return errorResult(new StoreFailure('ResultTooLarge',
+      `the result of ${tool} is ${bytes} bytes as JSON; the limit is ${STORE_LIMITS.replyBytes}. Ask for less (a smaller limit, fewer columns, the next page).`,
+      { bytes, limit: STORE_LIMITS.replyBytes }));
+  }
   return {
-    content: [{ type: 'text', text: JSON.stringify(result) }],
+    content: [{ type: 'text', text }],
     structuredContent: result as Record<string, unknown>,
   };
 }
@@ -99,7 +109,7 @@ export function createStoreServer({ store, faults = {} }: StoreServerOptions): M
         await beforeEffect(tool, extra.signal);
         const result = await handler(args, extra);
         afterEffect(tool);
-        return successResult(result);
+        return successResult(result, tool);
       } catch (error) {
         if (!(error instanceof StoreFailure)) process.stderr.write(`[store] ${tool} failed unexpectedly: ${(error as Error)?.stack ?? String(error)}\n`);
         return errorResult(error);
@@ -131,6 +141,7 @@ export function createStoreServer({ store, faults = {} }: StoreServerOptions): M
   register('query', (args, extra) => store.query(args, extra.signal));
   register('search_documents', (args) => store.searchDocuments(args));
   register('get_document', (args) => store.getDocument(args));
+  register('get_products', (args) => store.getProducts(args));
   register('append_event', (args) => store.appendEvent(args));
   register('list_events', (args) => store.listEvents(args));
   register('record_dead_letter', (args) => store.recordDeadLetter(args));
@@ -159,18 +170,22 @@ export function storeDbPath(env: NodeJS.ProcessEnv = process.env): string {
   return path.resolve(configured || path.join(orchestraHome(), 'store.db'));
 }
 
-function queryTimeoutFromEnv(env: NodeJS.ProcessEnv): number | undefined {
-  const raw = env.STORE_QUERY_TIMEOUT_MS?.trim();
+function positiveIntegerFromEnv(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name]?.trim();
   if (!raw) return undefined;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`STORE_QUERY_TIMEOUT_MS must be a positive integer, got "${raw}"`);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
   return value;
 }
 
 /** Starts the server on stdio; exits when stdin closes or on SIGINT/SIGTERM. */
 export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const faults = parseFaults(env.STORE_FAULTS);
-  const store = new Store({ path: storeDbPath(env), queryTimeoutMs: queryTimeoutFromEnv(env) });
+  const store = new Store({
+    path: storeDbPath(env),
+    queryTimeoutMs: positiveIntegerFromEnv(env, 'STORE_QUERY_TIMEOUT_MS'),
+    queryProcesses: positiveIntegerFromEnv(env, 'STORE_QUERY_PROCESSES'),
+  });
   const server = createStoreServer({ store, faults });
   let closing = false;
   const shutdown = async (code = 0) => {

@@ -1,12 +1,12 @@
 /**
- * The analytics query guard: a conservative, SQLite-faithful tokenizer and the checks run on it before a query is
- * prepared (on a read-only connection, where `stmt.readonly` is checked again).
+ * The analytics query guard's second line: a conservative, SQLite-faithful tokenizer and checks on the query's text,
+ * run before it is prepared. The first line is compiled-guard.ts, which checks what SQLite actually compiled.
  *
- * Why tokens are enough for the table allowlist: SQLite has no dynamic SQL, so every table, view or table-valued
- * function a statement reads is named by an identifier token in its text (bare, "quoted", [bracketed] or `ticked`).
- * Rejecting every identifier token that names a database object outside the allowlist (or any `sqlite_*` / `pragma_*`
- * name) therefore rejects every query that could read one. A column that happens to share a forbidden name is
- * rejected too: the guard errs on the side of refusing.
+ * The text alone cannot be the defence: SQLite accepts a 'single-quoted string' where a table name is expected, and
+ * resolves views, table-valued functions and CTEs the text does not spell out. What the tokenizer still does well is
+ * refuse early and with a clear message: more than one statement, anything but SELECT/WITH, write/DDL/PRAGMA words,
+ * named parameters, and identifiers (bare, "quoted", [bracketed] or `ticked`) naming a database object
+ * outside the allowlist or starting with `sqlite_` / `pragma_`.
  */
 import { StoreFailure } from './errors.js';
 

@@ -7,23 +7,26 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreFailure, fail } from './errors.js';
+import { quote, STORE_LIMITS, jsonBytes } from './limits.js';
 import { ChildProcessQueryRunner, InProcessQueryRunner, type QueryRunner } from './query.js';
 import { MIGRATIONS, QUERY_ALLOWLIST } from './schema.js';
 import { seedDatabase } from './seed.js';
 import { guardQuery } from './sql-guard.js';
 import type {
   AnalyticsReportResult, AppendEventResult, CancelNotificationResult, CancelShippingLabelResult, Customer,
-  CustomerListResult, CustomerResult, DeadLetter, DeleteUserResult, GetDocumentResult, GetTicketResult,
+  CustomerListResult, CustomerResult, DeadLetter, DeleteUserResult, GetDocumentResult, GetProductsResult, GetTicketResult,
   ListDeadLettersResult, ListEventsResult, MarkDeadLetterResult, NotificationResult, PaymentResult, QueryResult,
-  RecordDeadLetterResult, RefundResult, ReleaseResult, Replayable, ReservationResult, SearchResult,
+  RecordDeadLetterResult, RefundResult, ReleaseResult, Replayable, Product, ReservationResult, SearchResult,
   ShippingLabelResult, StoredEvent, StoreToolName, StoreToolParsed, Ticket, TicketResult, UserResult,
 } from './tools.js';
 
 export interface StoreOptions {
   /** Database file, or ':memory:'. */
   path: string;
-  /** Time limit for one analytics query (file databases only). Default 5 s. */
+  /** Time limit for one analytics query, waiting for a free query process included (file databases only). Default 5 s. */
   queryTimeoutMs?: number;
+  /** How many query processes run analytics queries side by side (file databases only). Default 2. */
+  queryProcesses?: number;
   /** For tests: a fixed clock. */
   now?: () => Date;
 }
@@ -106,7 +109,7 @@ export class Store {
     this.migrateAndSeed();
     this.schemaObjects = new Set((this.db.prepare(`SELECT lower(name) AS name FROM sqlite_master`).all() as { name: string }[])
       .map((row) => row.name));
-    this.runner = memory ? new InProcessQueryRunner(this.db) : new ChildProcessQueryRunner(path.resolve(options.path));
+    this.runner = memory ? new InProcessQueryRunner(this.db) : new ChildProcessQueryRunner(path.resolve(options.path), options.queryProcesses);
   }
 
   close(): void {
@@ -147,7 +150,7 @@ export class Store {
         { request: string; result: string } | undefined;
       if (prior) {
         if (prior.request !== request) {
-          fail('IdempotencyKeyReused', `idempotency key "${key}" was already used for ${tool} with different arguments`, {
+          fail('IdempotencyKeyReused', `idempotency key ${quote(key)} was already used for ${tool} with different arguments`, {
             tool, idempotency_key: key,
           });
         }
@@ -168,7 +171,7 @@ export class Store {
   }
 
   getCustomer(args: StoreToolParsed<'get_customer'>): CustomerResult {
-    const customer = this.customerRow(args.customer_id) ?? fail('UnknownCustomer', `no customer ${args.customer_id}`, { customer_id: args.customer_id });
+    const customer = this.customerRow(args.customer_id) ?? fail('UnknownCustomer', `no customer ${quote(args.customer_id)}`, { customer_id: args.customer_id });
     return { customer };
   }
 
@@ -183,7 +186,7 @@ export class Store {
   createUser(args: StoreToolParsed<'create_user'>): UserResult {
     return this.idempotent('create_user', args, () => {
       const existing = this.db.prepare(`SELECT id FROM users WHERE user_key = ? AND deleted_at IS NULL`).get(args.user_key) as { id: string } | undefined;
-      if (existing) fail('UserExists', `user_key "${args.user_key}" already belongs to ${existing.id}`, { user_key: args.user_key, user_id: existing.id });
+      if (existing) fail('UserExists', `user_key ${quote(args.user_key)} already belongs to ${existing.id}`, { user_key: args.user_key, user_id: existing.id });
       const user_id = this.nextId('user');
       const created_at = this.now();
       this.db.prepare(`INSERT INTO users (id, user_key, name, email, created_at) VALUES (?, ?, ?, ?, ?)`)
@@ -206,10 +209,10 @@ export class Store {
   reserveInventory(args: StoreToolParsed<'reserve_inventory'>): ReservationResult {
     return this.idempotent('reserve_inventory', args, () => {
       const product = this.db.prepare(`SELECT sku, stock FROM products WHERE sku = ?`).get(args.sku) as { sku: string; stock: number } | undefined;
-      if (!product) fail('UnknownProduct', `no product with sku ${args.sku}`, { sku: args.sku });
+      if (!product) fail('UnknownProduct', `no product with sku ${quote(args.sku)}`, { sku: args.sku });
       const taken = this.db.prepare(`UPDATE products SET stock = stock - ? WHERE sku = ? AND stock >= ?`).run(args.quantity, args.sku, args.quantity);
       if (taken.changes === 0) {
-        fail('InsufficientInventory', `only ${product?.stock ?? 0} of ${args.sku} in stock, ${args.quantity} requested`, {
+        fail('InsufficientInventory', `only ${product?.stock ?? 0} of ${quote(args.sku)} in stock, ${args.quantity} requested`, {
           sku: args.sku, requested: args.quantity, available: product?.stock ?? 0,
         });
       }
@@ -247,7 +250,7 @@ export class Store {
 
   chargePayment(args: StoreToolParsed<'charge_payment'>): PaymentResult {
     return this.idempotent('charge_payment', args, () => {
-      const customer = this.customerRow(args.customer_id) ?? fail('UnknownCustomer', `no customer ${args.customer_id}`, { customer_id: args.customer_id });
+      const customer = this.customerRow(args.customer_id) ?? fail('UnknownCustomer', `no customer ${quote(args.customer_id)}`, { customer_id: args.customer_id });
       if (args.currency !== customer.currency) {
         fail('PaymentDeclined', `${customer.id} is billed in ${customer.currency}, not ${args.currency}`, {
           reason: 'currency', customer_id: customer.id, currency: args.currency, account_currency: customer.currency,
@@ -274,7 +277,7 @@ export class Store {
     return this.idempotent('refund_payment', args, (): Omit<RefundResult, 'replayed'> => {
       const payment = this.db.prepare(`SELECT id, amount, refunded, currency FROM payments WHERE id = ?`).get(args.payment_id) as
         { id: string; amount: number; refunded: number; currency: string } | undefined;
-      if (!payment) return fail('UnknownPayment', `no payment ${args.payment_id}`, { payment_id: args.payment_id });
+      if (!payment) return fail('UnknownPayment', `no payment ${quote(args.payment_id)}`, { payment_id: args.payment_id });
       const remaining = payment.amount - payment.refunded;
       if (remaining === 0) {
         return {
@@ -339,10 +342,10 @@ export class Store {
     if (address.street.trim() === '') invalid('address.street', 'must not be empty');
     if (address.city.trim() === '') invalid('address.city', 'must not be empty');
     const country = address.country.trim().toUpperCase();
-    if (!/^[A-Z]{2}$/.test(country)) invalid('address.country', `"${address.country}" is not a 2-letter country code`);
+    if (!/^[A-Z]{2}$/.test(country)) invalid('address.country', `${quote(address.country)} is not a 2-letter country code`);
     const pattern = Object.hasOwn(POSTAL_CODES, country) ? POSTAL_CODES[country] : undefined;
-    if (!pattern) return invalid('address.country', `unknown or unsupported country "${address.country}"`);
-    if (!pattern.test(address.postal_code.trim())) invalid('address.postal_code', `"${address.postal_code}" is not a valid postal code for ${country}`);
+    if (!pattern) return invalid('address.country', `unknown or unsupported country ${quote(address.country)}`);
+    if (!pattern.test(address.postal_code.trim())) invalid('address.postal_code', `${quote(address.postal_code)} is not a valid postal code for ${country}`);
   }
 
   createShippingLabel(args: StoreToolParsed<'create_shipping_label'>): ShippingLabelResult {
@@ -383,7 +386,7 @@ export class Store {
   createTicket(args: StoreToolParsed<'create_ticket'>): TicketResult {
     return this.idempotent('create_ticket', args, () => {
       if (args.customer_id !== undefined && !this.customerRow(args.customer_id)) {
-        fail('UnknownCustomer', `no customer ${args.customer_id}`, { customer_id: args.customer_id });
+        fail('UnknownCustomer', `no customer ${quote(args.customer_id)}`, { customer_id: args.customer_id });
       }
       const ticket_id = this.nextId('tkt');
       const assignee = args.assignee ?? (args.escalated ? 'senior-support' : 'support-queue');
@@ -395,16 +398,20 @@ export class Store {
   }
 
   getTicket(args: StoreToolParsed<'get_ticket'>): GetTicketResult {
-    const ticket = this.ticketRow(args.ticket_id) ?? fail('UnknownTicket', `no ticket ${args.ticket_id}`, { ticket_id: args.ticket_id });
+    const ticket = this.ticketRow(args.ticket_id) ?? fail('UnknownTicket', `no ticket ${quote(args.ticket_id)}`, { ticket_id: args.ticket_id });
     return { ticket };
   }
 
   // ---------------------------------------------------------------------------------------------------- analytics
 
-  /** Checks the query against the guard, then runs it read-only (in a killable child process for file databases). */
+  /**
+   * Checks the query's text (the tokenizer, a second line), then runs it read-only, where what SQLite compiled for it
+   * is checked against the allowlist (in a pool of killable child processes for file databases).
+   */
   async query(args: StoreToolParsed<'query'>, signal?: AbortSignal): Promise<QueryResult> {
     guardQuery(args.sql, { allowlist: QUERY_ALLOWLIST, schemaObjects: this.schemaObjects });
-    return this.runner.run(args.sql, args.params, args.max_rows, { timeoutMs: this.queryTimeoutMs, signal });
+    const timeoutMs = Math.min(args.timeout_ms ?? this.queryTimeoutMs, this.queryTimeoutMs);
+    return this.runner.run(args.sql, args.params, args.max_rows, { timeoutMs, signal });
   }
 
   // ---------------------------------------------------------------------------------------------------- documents
@@ -437,10 +444,24 @@ export class Store {
     return { query: args.query, match_expression: match, results, count: results.length };
   }
 
+  // ----------------------------------------------------------------------------------------------------- products
+
+  /** The catalogue lookup: indexed reads on the store's own connection, never queued behind analytics queries. */
+  getProducts(args: StoreToolParsed<'get_products'>): GetProductsResult {
+    const skus = [...new Set(args.skus)];
+    const rows = this.db.prepare(`SELECT sku, name, category, price, stock, in_stock FROM product_catalog
+      WHERE sku IN (SELECT value FROM json_each(?)) ORDER BY sku`).all(JSON.stringify(skus)) as (Omit<Product, 'in_stock'> & { in_stock: number })[];
+    const found = new Set(rows.map((row) => row.sku));
+    return {
+      products: rows.map((row) => ({ ...row, in_stock: row.in_stock === 1 })),
+      missing: skus.filter((sku) => !found.has(sku)),
+    };
+  }
+
   getDocument(args: StoreToolParsed<'get_document'>): GetDocumentResult {
     const row = this.db.prepare(`SELECT id, title, body, tags, created_at FROM documents WHERE id = ?`).get(args.id) as
       { id: string; title: string; body: string; tags: string; created_at: string } | undefined;
-    if (!row) return fail('UnknownDocument', `no document ${args.id}`, { id: args.id });
+    if (!row) return fail('UnknownDocument', `no document ${quote(args.id)}`, { id: args.id });
     return { document: { ...row, tags: row.tags.split(',') } };
   }
 
@@ -462,7 +483,7 @@ export class Store {
       if (existing) {
         const event = this.eventFromRow(existing);
         if (canonicalJson({ aggregate_id: event.aggregate_id, type: event.type, payload: event.payload }) !== content) {
-          fail('IdempotencyKeyReused', `event ${eventId} was already recorded with different content`, { event_id: eventId, seq: event.seq });
+          fail('IdempotencyKeyReused', `event ${quote(eventId)} was already recorded with different content`, { event_id: eventId, seq: event.seq });
         }
         return { ...event, duplicate: true };
       }
@@ -477,11 +498,10 @@ export class Store {
   listEvents(args: StoreToolParsed<'list_events'>): ListEventsResult {
     const rows = this.db.prepare(`SELECT * FROM events
       WHERE seq > ? AND (? IS NULL OR aggregate_id = ?) AND (? IS NULL OR type = ?)
-      ORDER BY seq LIMIT ?`).all(args.after_seq, args.aggregate_id ?? null, args.aggregate_id ?? null, args.type ?? null,
-      args.type ?? null, args.limit + 1) as Row[];
-    const has_more = rows.length > args.limit;
-    const events = rows.slice(0, args.limit).map((row) => this.eventFromRow(row));
-    return { events, count: events.length, last_seq: events.at(-1)?.seq ?? args.after_seq, has_more };
+      ORDER BY seq LIMIT ?`).iterate(args.after_seq, args.aggregate_id ?? null, args.aggregate_id ?? null, args.type ?? null,
+      args.type ?? null, args.limit + 1) as IterableIterator<Row>;
+    const { page, more } = pageWithinBudget(rows, args.limit, (row) => this.eventFromRow(row));
+    return { events: page, count: page.length, last_seq: page.at(-1)?.seq ?? args.after_seq, has_more: more };
   }
 
   // ------------------------------------------------------------------------------------------------- dead letters
@@ -507,16 +527,17 @@ export class Store {
 
   listDeadLetters(args: StoreToolParsed<'list_dead_letters'>): ListDeadLettersResult {
     const rows = this.db.prepare(`SELECT * FROM dead_letters WHERE (? IS NULL OR status = ?) AND (? IS NULL OR source = ?)
-      ORDER BY id LIMIT ?`).all(args.status ?? null, args.status ?? null, args.source ?? null, args.source ?? null, args.limit) as Row[];
-    const dead_letters = rows.map((row) => this.toDeadLetter(row));
-    return { dead_letters, count: dead_letters.length };
+      AND (? IS NULL OR id > ?) ORDER BY id LIMIT ?`).iterate(args.status ?? null, args.status ?? null, args.source ?? null,
+      args.source ?? null, args.cursor ?? null, args.cursor ?? null, args.limit + 1) as IterableIterator<Row>;
+    const { page, more } = pageWithinBudget(rows, args.limit, (row) => this.toDeadLetter(row));
+    return { dead_letters: page, count: page.length, next_cursor: more ? page.at(-1)!.id : null };
   }
 
   markDeadLetter(args: StoreToolParsed<'mark_dead_letter'>): MarkDeadLetterResult {
     return this.idempotent('mark_dead_letter', args, () => {
-      const current = this.deadLetterRow(args.id) ?? fail('UnknownDeadLetter', `no dead letter ${args.id}`, { id: args.id });
+      const current = this.deadLetterRow(args.id) ?? fail('UnknownDeadLetter', `no dead letter ${quote(args.id)}`, { id: args.id });
       if (current.status === 'resolved' && args.status === 'redriven') {
-        fail('InvalidTransition', `dead letter ${args.id} is resolved and cannot be redriven`, { id: args.id, status: current.status });
+        fail('InvalidTransition', `dead letter ${quote(args.id)} is resolved and cannot be redriven`, { id: args.id, status: current.status });
       }
       if (current.status === 'resolved') {
         return { id: args.id, status: current.status, previous_status: current.status, changed: false, redrive_count: current.redrive_count };
@@ -595,4 +616,31 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
     }, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/**
+ * Up to `limit` items from `rows` (which yields one more than the limit when there are more), ending the page early
+ * when the next item would take the page past the reply size limit. A single item over the limit on its own is
+ * answered with ResultTooLarge: no page could carry it.
+ */
+function pageWithinBudget<T>(rows: IterableIterator<Row>, limit: number, toItem: (row: Row) => T): { page: T[]; more: boolean } {
+  const page: T[] = [];
+  let bytes = 0;
+  const budget = STORE_LIMITS.replyBytes - 1_000; // room for the envelope (count, cursor)
+  for (const row of rows) {
+    if (page.length === limit) {
+      rows.return?.();
+      return { page, more: true };
+    }
+    const item = toItem(row);
+    const size = jsonBytes(item) + 1;
+    if (bytes + size > budget) {
+      rows.return?.();
+      if (page.length === 0) fail('ResultTooLarge', `one item is ${size} bytes as JSON, over the reply limit of ${budget}`, { bytes: size, limit: budget });
+      return { page, more: true };
+    }
+    page.push(item);
+    bytes += size;
+  }
+  return { page, more: false };
 }

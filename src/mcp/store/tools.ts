@@ -3,10 +3,11 @@
  * these so a call and the server agree on the shape. Money is always an integer number of cents.
  */
 import { z } from 'zod';
+import { boundedJson, idString, STORE_LIMITS } from './limits.js';
 
-const idempotencyKey = z.string().min(1).max(200).describe('Same key + same arguments replays the first result; same key + different arguments fails with IdempotencyKeyReused.');
+const idempotencyKey = idString().describe('Same key + same arguments replays the first result; same key + different arguments fails with IdempotencyKeyReused.');
 const cents = z.number().int().describe('Integer cents');
-const jsonObject = z.record(z.string(), z.unknown());
+const jsonObject = boundedJson(z.record(z.string(), z.unknown()));
 
 export const TICKET_PRIORITIES = ['low', 'medium', 'high', 'critical'] as const;
 export const DEAD_LETTER_STATUSES = ['pending', 'redriven', 'resolved'] as const;
@@ -14,7 +15,7 @@ export const CUSTOMER_TIERS = ['standard', 'premium'] as const;
 export const NOTIFICATION_CHANNELS = ['email', 'sms', 'push', 'webhook'] as const;
 
 export const getCustomerInput = z.strictObject({
-  customer_id: z.string().min(1),
+  customer_id: idString(),
 });
 export const listCustomersInput = z.strictObject({
   tier: z.enum(CUSTOMER_TIERS).optional(),
@@ -22,34 +23,34 @@ export const listCustomersInput = z.strictObject({
 
 export const createUserInput = z.strictObject({
   idempotency_key: idempotencyKey,
-  user_key: z.string().min(1).max(200).describe('The caller\'s natural key for the user (e.g. an email or an external id)'),
-  name: z.string().min(1).max(200),
+  user_key: idString().describe('The caller\'s natural key for the user (e.g. an email or an external id)'),
+  name: idString(),
   email: z.email(),
 });
 export const deleteUserInput = z.strictObject({
   idempotency_key: idempotencyKey,
-  user_key: z.string().min(1).max(200),
+  user_key: idString(),
 });
 
 export const reserveInventoryInput = z.strictObject({
   idempotency_key: idempotencyKey,
-  sku: z.string().min(1),
+  sku: idString(),
   quantity: z.number().int().min(1).max(1_000_000),
 });
 export const releaseInventoryInput = z.strictObject({
   idempotency_key: idempotencyKey,
-  reservation_id: z.string().min(1),
+  reservation_id: idString(),
 });
 
 export const chargePaymentInput = z.strictObject({
   idempotency_key: idempotencyKey,
-  customer_id: z.string().min(1),
+  customer_id: idString(),
   amount: cents.min(1).max(100_000_000),
   currency: z.string().regex(/^[A-Z]{3}$/, 'a 3-letter ISO currency code such as USD').default('USD'),
 });
 export const refundPaymentInput = z.strictObject({
   idempotency_key: idempotencyKey,
-  payment_id: z.string().min(1),
+  payment_id: idString(),
   amount: cents.min(1).optional().describe('Integer cents; omitted = refund everything not yet refunded'),
 });
 
@@ -57,12 +58,12 @@ export const sendNotificationInput = z.strictObject({
   idempotency_key: idempotencyKey,
   recipient: z.string().min(1).max(320),
   subject: z.string().min(1).max(300),
-  body: z.string().max(20_000),
+  body: z.string().max(STORE_LIMITS.textLength),
   channel: z.enum(NOTIFICATION_CHANNELS).default('email'),
 });
 export const cancelNotificationInput = z.strictObject({
   idempotency_key: idempotencyKey,
-  notification_id: z.string().min(1),
+  notification_id: idString(),
 });
 
 export const addressInput = z.strictObject({
@@ -74,76 +75,83 @@ export const addressInput = z.strictObject({
 });
 export const createShippingLabelInput = z.strictObject({
   idempotency_key: idempotencyKey,
-  order_id: z.string().min(1),
+  order_id: idString(),
   address: addressInput,
 });
 export const cancelShippingLabelInput = z.strictObject({
   idempotency_key: idempotencyKey,
-  label_id: z.string().min(1),
+  label_id: idString(),
 });
 
 export const createTicketInput = z.strictObject({
   idempotency_key: idempotencyKey,
   subject: z.string().min(1).max(300),
-  body: z.string().max(20_000),
+  body: z.string().max(STORE_LIMITS.textLength),
   priority: z.enum(TICKET_PRIORITIES),
-  assignee: z.string().min(1).max(200).optional().describe('Default: senior-support when escalated, else support-queue'),
-  customer_id: z.string().min(1).optional(),
+  assignee: idString().optional().describe('Default: senior-support when escalated, else support-queue'),
+  customer_id: idString().optional(),
   escalated: z.boolean().default(false),
   category: z.string().min(1).max(100).optional().describe('e.g. the route: customer_service, technical_support, sales_inquiry'),
 });
 export const getTicketInput = z.strictObject({
-  ticket_id: z.string().min(1),
+  ticket_id: idString(),
 });
 
 export const queryInput = z.strictObject({
   sql: z.string().min(1).max(10_000).describe('One SELECT (or WITH … SELECT) over the allowlisted tables and views; use ? placeholders'),
-  params: z.array(z.union([z.string(), z.number(), z.boolean(), z.null()])).max(100).default([]),
+  params: z.array(z.union([z.string().max(STORE_LIMITS.textLength), z.number(), z.boolean(), z.null()])).max(100).default([]),
   max_rows: z.number().int().min(1).max(500).default(500),
+  timeout_ms: z.number().int().min(1).max(600_000).optional()
+    .describe('A shorter time limit for this query (the server\'s STORE_QUERY_TIMEOUT_MS is the most); waiting for a free query process counts'),
 });
 
 export const searchDocumentsInput = z.strictObject({
   query: z.string().max(1_000).describe('Plain words; any FTS syntax is treated as text'),
   limit: z.number().int().min(1).max(50).default(10),
-  tag: z.string().min(1).optional().describe('Only documents carrying this tag'),
+  tag: idString().optional().describe('Only documents carrying this tag'),
 });
+export const getProductsInput = z.strictObject({
+  skus: z.array(idString()).min(1).max(100).describe('The products to look up; unknown SKUs are listed in `missing`'),
+});
+
 export const getDocumentInput = z.strictObject({
-  id: z.string().min(1),
+  id: idString(),
 });
 
 export const appendEventInput = z.strictObject({
-  event_id: z.string().min(1).max(200).optional().describe('Deduplication id; defaults to idempotency_key. One of the two is required.'),
-  idempotency_key: z.string().min(1).max(200).optional(),
-  aggregate_id: z.string().min(1).max(200),
-  type: z.string().min(1).max(200),
-  payload: jsonObject.default({}),
+  event_id: idString().optional().describe('Deduplication id; defaults to idempotency_key. One of the two is required.'),
+  idempotency_key: idString().optional(),
+  aggregate_id: idString(),
+  type: idString(),
+  payload: jsonObject.default({}).describe(`At most ${STORE_LIMITS.jsonBytes} bytes as JSON, ${STORE_LIMITS.jsonDepth} levels deep`),
 }).refine((value) => value.event_id !== undefined || value.idempotency_key !== undefined, {
   message: 'event_id or idempotency_key is required',
   path: ['event_id'],
 });
 export const listEventsInput = z.strictObject({
-  aggregate_id: z.string().min(1).optional(),
-  type: z.string().min(1).optional(),
+  aggregate_id: idString().optional(),
+  type: idString().optional(),
   after_seq: z.number().int().min(0).default(0),
   limit: z.number().int().min(1).max(1_000).default(100),
 });
 
 export const recordDeadLetterInput = z.strictObject({
   idempotency_key: idempotencyKey,
-  source: z.string().min(1).max(200).describe('What failed: a workflow type, activity or queue name'),
-  item: z.unknown().describe('The failed item, as JSON'),
-  error: z.string().min(1).max(20_000).describe('The last error message'),
-  error_type: z.string().min(1).max(200).optional(),
+  source: idString().describe('What failed: a workflow type, activity or queue name'),
+  item: boundedJson(z.unknown()).describe(`The failed item, as JSON (at most ${STORE_LIMITS.jsonBytes} bytes, ${STORE_LIMITS.jsonDepth} levels deep)`),
+  error: z.string().min(1).max(STORE_LIMITS.textLength).describe('The last error message'),
+  error_type: idString().optional(),
   attempts: z.number().int().min(0).optional(),
 });
 export const listDeadLettersInput = z.strictObject({
   status: z.enum(DEAD_LETTER_STATUSES).optional(),
-  source: z.string().min(1).optional(),
+  source: idString().optional(),
   limit: z.number().int().min(1).max(1_000).default(100),
+  cursor: idString().optional().describe('next_cursor of the previous page; omitted = from the start'),
 });
 export const markDeadLetterInput = z.strictObject({
   idempotency_key: idempotencyKey,
-  id: z.string().min(1),
+  id: idString(),
   status: z.enum(['redriven', 'resolved']),
   note: z.string().max(2_000).optional().describe('e.g. the workflow id of the redrive run'),
 });
@@ -172,6 +180,7 @@ export const storeToolInputs = {
   query: queryInput,
   search_documents: searchDocumentsInput,
   get_document: getDocumentInput,
+  get_products: getProductsInput,
   append_event: appendEventInput,
   list_events: listEventsInput,
   record_dead_letter: recordDeadLetterInput,
@@ -201,20 +210,21 @@ export const storeToolDescriptions: Record<StoreToolName, string> = {
   cancel_shipping_label: 'Cancel (void) a shipping label (compensation of create_shipping_label). Unknown or already cancelled → cancelled: false.',
   create_ticket: 'Open a support ticket. Escalated tickets go to senior-support unless an assignee is given. Errors: UnknownCustomer.',
   get_ticket: 'Read a ticket. Errors: UnknownTicket.',
-  query: 'Read-only analytics: one SELECT over the allowlisted tables/views (see the metadata view), ? parameters, at most max_rows rows (truncated flag). Errors: QueryRejected, QueryTimeout.',
+  query: 'Read-only analytics: one SELECT over the allowlisted tables/views (see the metadata view), ? parameters, at most max_rows rows (truncated flag). Errors: QueryRejected, QueryTimeout, ResultTooLarge (a value, row or the whole result over the size limits).',
   search_documents: 'Full-text search over the knowledge base (BM25 ranking, best first). Errors: QueryRejected (no searchable words).',
   get_document: 'Read a document by id. Errors: UnknownDocument.',
+  get_products: 'Look up products by SKU in the catalogue (price in cents, stock, in_stock). Served at once, never queued behind analytics queries.',
   append_event: 'Append an event to the event log; deduplicated by event_id (or idempotency_key). Errors: IdempotencyKeyReused (same id, different event).',
-  list_events: 'Read the event log in order, optionally for one aggregate / type, after a sequence number.',
+  list_events: 'Read the event log in order, optionally for one aggregate / type, after a sequence number. A page ends early when it would pass the reply size limit: continue from last_seq while has_more.',
   record_dead_letter: 'Record an item that failed for good, for later redrive.',
-  list_dead_letters: 'List dead letters, optionally by status (pending | redriven | resolved) or source.',
+  list_dead_letters: 'List dead letters, optionally by status (pending | redriven | resolved) or source, a page at a time: pass next_cursor as cursor while it is not null.',
   mark_dead_letter: 'Mark a dead letter redriven or resolved. Errors: UnknownDeadLetter, InvalidTransition (resolved is final).',
   analytics_report: 'A slow sales report computed section by section; sends notifications/progress when the request has a progressToken and stops when cancelled.',
 };
 
 /** Tools that only read (annotated readOnlyHint). */
 export const READ_ONLY_TOOLS: ReadonlySet<StoreToolName> = new Set<StoreToolName>([
-  'get_customer', 'list_customers', 'get_ticket', 'query', 'search_documents', 'get_document', 'list_events',
+  'get_customer', 'list_customers', 'get_ticket', 'query', 'search_documents', 'get_document', 'get_products', 'list_events',
   'list_dead_letters', 'analytics_report',
 ]);
 
@@ -348,6 +358,15 @@ export interface SearchHit {
   score: number;
 }
 export interface SearchResult { query: string; match_expression: string; results: SearchHit[]; count: number }
+export interface Product {
+  sku: string;
+  name: string;
+  category: string;
+  price: number;
+  stock: number;
+  in_stock: boolean;
+}
+export interface GetProductsResult { products: Product[]; missing: string[] }
 export interface Document { id: string; title: string; body: string; tags: string[]; created_at: string }
 export interface GetDocumentResult { document: Document }
 
@@ -377,7 +396,12 @@ export interface DeadLetter {
   updated_at: string;
 }
 export type RecordDeadLetterResult = DeadLetter & Replayable;
-export interface ListDeadLettersResult { dead_letters: DeadLetter[]; count: number }
+export interface ListDeadLettersResult {
+  dead_letters: DeadLetter[];
+  count: number;
+  /** Pass as `cursor` for the next page; null on the last page. */
+  next_cursor: string | null;
+}
 export interface MarkDeadLetterResult extends Replayable {
   id: string;
   status: DeadLetter['status'];
