@@ -8,7 +8,8 @@
  *   ORCHESTRA_LLM_TIMEOUT_MS  one request's time limit, default 60000
  *
  * The variables are read when the activity runs, inside the worker: workflow input and history never carry the key
- * (nor the URL). Errors say what kind they are, so the retry policy and a fallback can act on them:
+ * (nor the URL's credentials or query). Failure messages are redacted (src/shared/redact.ts): the key, URL credentials
+ * and query strings, and authorization values an endpoint echoes back in an error body never reach history. Errors say what kind they are, so the retry policy and a fallback can act on them:
  *
  * - `LlmNotConfigured` (non-retryable): no base URL or model; a workflow goes straight to its offline method.
  * - `LlmUnavailable` (retryable): the endpoint cannot be reached, timed out, or answered 408/409/429/5xx.
@@ -17,6 +18,7 @@
  */
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { z } from 'zod';
+import { redact, redactUrl, registerSecret, registerUrlSecrets } from '../shared/redact.js';
 import { validate } from '../shared/validation.js';
 
 export const LlmErrorType = {
@@ -58,10 +60,13 @@ export function llmConfig(env: NodeJS.ProcessEnv = process.env): LlmConfig | und
   const model = env.ORCHESTRA_LLM_MODEL?.trim();
   if (!baseUrl || !model) return undefined;
   const timeout = Number(env.ORCHESTRA_LLM_TIMEOUT_MS);
+  const apiKey = env.ORCHESTRA_LLM_API_KEY?.trim() || undefined;
+  registerSecret(apiKey, 'ORCHESTRA_LLM_API_KEY');
+  registerUrlSecrets(baseUrl, 'ORCHESTRA_LLM_BASE_URL');
   return {
     baseUrl: baseUrl.replace(/\/+$/, ''),
     model,
-    apiKey: env.ORCHESTRA_LLM_API_KEY?.trim() || undefined,
+    apiKey,
     timeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : 60_000,
   };
 }
@@ -107,7 +112,7 @@ export function createLlmActivities() {
         if (ctx?.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
         throw ApplicationFailure.create({
           type: LlmErrorType.Unavailable,
-          message: `language model at ${config.baseUrl} unreachable: ${describeFetchError(err)}`,
+          message: redact(`language model at ${redactUrl(config.baseUrl)} unreachable: ${describeFetchError(err)}`),
         });
       }
       const body = await response.text();
@@ -115,7 +120,7 @@ export function createLlmActivities() {
         const retryable = response.status >= 500 || RETRYABLE_STATUS.has(response.status);
         throw ApplicationFailure.create({
           type: retryable ? LlmErrorType.Unavailable : LlmErrorType.RequestRejected,
-          message: `language model answered HTTP ${response.status}: ${body.slice(0, 300)}`,
+          message: `language model answered HTTP ${response.status}: ${excerpt(body, 300)}`,
           nonRetryable: !retryable,
         });
       }
@@ -123,7 +128,7 @@ export function createLlmActivities() {
       try {
         completion = JSON.parse(body) as ChatCompletion;
       } catch {
-        throw ApplicationFailure.create({ type: LlmErrorType.BadResponse, message: `language model answered non-JSON: ${body.slice(0, 200)}` });
+        throw ApplicationFailure.create({ type: LlmErrorType.BadResponse, message: `language model answered non-JSON: ${excerpt(body, 200)}` });
       }
       const choice = completion.choices?.[0];
       const text = choice?.message?.content?.trim();
@@ -154,6 +159,14 @@ function activityContext(): Context | undefined {
   } catch {
     return undefined; // called outside an activity (a script)
   }
+}
+
+/**
+ * The start of a response body for a message, redacted (an endpoint may echo the key or the URL back). Redacted before
+ * it is cut, so a secret cannot survive as a fragment at the cut.
+ */
+function excerpt(body: string, length: number): string {
+  return redact(body.slice(0, length + 4_096)).slice(0, length);
 }
 
 /** `connect ECONNREFUSED 127.0.0.1:9`, `The operation was aborted due to timeout`, … (never the request headers). */

@@ -13,6 +13,7 @@
  *      activity's own deadline, so a slow server fails as a clean `ToolTimeout`;
  *   5. maps an `isError` result to an ApplicationFailure carrying the server's type and text: a business error the
  *      server marks `retryable: false` is non-retryable, anything else is retried by policy.
+ * Failures and results are redacted (src/shared/redact.ts) before they leave: no configured secret reaches history.
  */
 import { ApplicationFailure, CancelledFailure, asyncLocalStorage, type Context } from '@temporalio/activity';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
@@ -22,6 +23,7 @@ import { ErrorCode, McpError, type Progress } from '@modelcontextprotocol/sdk/ty
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import { isConnectionFailure, ServerUnavailableError, UnknownServerError, type CallToolResult, type McpPool, type Tool } from '../mcp/pool.js';
 import { toMs } from '../schemas/common.js';
+import { redact, redactDeep, redactError, redactSecrets } from '../shared/redact.js';
 import { ToolCall, type ParsedToolCall } from '../shared/tool-call.js';
 import {
   isNotAppliedMarkerFor,
@@ -184,11 +186,11 @@ async function runToolCall(pool: McpPool, raw: ToolCall, defaultTimeoutMs: numbe
     const { failure, applied } = failureForErrorResult(result, label);
     throw guarded(failure, applied, safety, ctx, attempt, tool, call);
   }
-  return {
+  return redactDeep({
     content: result.content,
     ...(result.structuredContent ? { structuredContent: result.structuredContent } : {}),
     text: textOf(result),
-  };
+  }, redactSecrets);
 }
 
 /** Whether a failed request may have had its effect: `no` (certainly not), or `unknown`. */
@@ -381,8 +383,8 @@ function unknownServer(err: UnknownServerError): ApplicationFailure {
 
 /** An exception from the pool or the MCP request. */
 function failureForException(err: unknown, label: string): { failure: ApplicationFailure; applied: Applied } {
-  const message = err instanceof Error ? err.message : String(err);
-  const cause = err instanceof Error ? err : undefined;
+  const message = redact(err instanceof Error ? err.message : String(err));
+  const cause = redactError(err);
   if (err instanceof UnknownServerError) return { failure: unknownServer(err), applied: 'no' };
   if (err instanceof RangeError) {
     // The request could not be serialised (nested too deeply, too large): the same arguments fail the same way.
@@ -437,8 +439,9 @@ const PERMANENT_ERROR_TEXTS: Array<[RegExp, ToolErrorType]> = [
 ];
 
 function failureForErrorResult(result: CallToolResult, label: string): { failure: ApplicationFailure; applied: Applied } {
-  const text = textOf(result);
-  const structured = structuredError(result);
+  const text = redact(textOf(result));
+  const found = structuredError(result);
+  const structured = found && redactDeep(found);
   if (structured) {
     const retryable = structured.retryable === true;
     return {

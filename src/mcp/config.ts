@@ -15,6 +15,8 @@
  * - `${VAR}` and `${VAR:-default}` expand from the worker's environment in command, args, env, cwd, url and headers;
  *   `${ORCHESTRA_HOME}` and `${PROJECT_ROOT}` are always defined. Secrets therefore live in the environment of the
  *   worker process, never in workflow inputs or history. An unset variable without a default is a config error.
+ *   Every value expanded from the environment (built-ins aside) and every credential header value is registered with
+ *   src/shared/redact.ts, so no message, log line or history event shows it.
  *
  * Where the file is: the `--mcp-config <path>` flag, else ORCHESTRA_MCP_CONFIG, else `<project>/mcp.config.json`.
  * A bad file fails at worker start with the server and the field: `mcpServers.store.command: expected string`.
@@ -23,11 +25,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { orchestraHome, projectRoot } from '../runtime/paths.js';
+import { redact, registerSecret, registerUrlSecrets } from '../shared/redact.js';
 import { formatPath } from '../shared/validation.js';
 
 export const DEFAULT_MCP_CONFIG = path.join(projectRoot, 'mcp.config.json');
 export const MCP_CONFIG_ENV = 'ORCHESTRA_MCP_CONFIG';
 export const MCP_CONFIG_FLAG = '--mcp-config';
+
+/** Variables that are never secret: their values stay readable in messages. */
+const BUILT_IN_VARS = new Set(['ORCHESTRA_HOME', 'PROJECT_ROOT']);
+/** Headers whose values are credentials even when written literally in the file. */
+const CREDENTIAL_HEADER = /authorization|api[-_]?key|token|secret|cookie|password/i;
 
 const ServerName = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'server names use 1–64 letters, digits, "_" or "-"');
 const StringMap = z.record(z.string(), z.string());
@@ -159,9 +167,16 @@ export function parseMcpConfig(raw: unknown, options: ParseMcpConfigOptions = {}
         url = new URL(urlText);
         if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http(s)');
       } catch {
-        problems.push(`${at}.url: must be an http(s) URL, got "${urlText}"`);
+        problems.push(`${at}.url: must be an http(s) URL, got "${redact(urlText)}"`);
       }
-      if (url) servers[name] = { name, transport: 'http', url, headers: expander.expandMap(entry.headers, `${at}.headers`) };
+      const headers = expander.expandMap(entry.headers, `${at}.headers`);
+      for (const [header, value] of Object.entries(headers)) {
+        if (CREDENTIAL_HEADER.test(header)) registerSecret(value.replace(/^(Bearer|Basic|Token)\s+/i, ''), `mcpServers.${name}.headers.${header}`);
+      }
+      if (url) {
+        registerUrlSecrets(url, `mcpServers.${name}.url`);
+        servers[name] = { name, transport: 'http', url, headers };
+      }
     } else {
       const command = expander.expand(entry.command!, `${at}.command`);
       servers[name] = {
@@ -230,7 +245,11 @@ class Expander {
   }
 
   private lookup(name: string, fallback: string | undefined, field: string): string {
-    if (this.isSet(name, fallback !== undefined)) return this.vars[name]!;
+    if (this.isSet(name, fallback !== undefined)) {
+      // A value from the environment may be a secret: never let it reach a message, a log line or history.
+      if (!BUILT_IN_VARS.has(name)) registerSecret(this.vars[name], name);
+      return this.vars[name]!;
+    }
     if (fallback !== undefined) return fallback;
     this.problems.push(`${field}: environment variable ${name} is not set (write \${${name}:-default} for a default)`);
     return '';

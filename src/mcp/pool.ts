@@ -9,7 +9,8 @@
  *   is restarted on the next call.
  * - Tool lists are cached per connection, dropped on `notifications/tools/list_changed` and on reconnect.
  * - stdio servers' stderr is forwarded line by line (prefixed with the server name) so their failures are visible, and
- *   its tail is quoted when a server fails to start.
+ *   its tail is quoted when a server fails to start. Both, and every message the pool produces, are redacted
+ *   (src/shared/redact.ts): configured secrets never reach a log or a failure.
  * - `close()` ends every connection (stdio servers are stopped); call it when the worker shuts down.
  *
  * The client advertises no `roots` capability, so a server such as the filesystem server keeps the roots it was given
@@ -28,6 +29,7 @@ import {
   type CallToolResult,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
+import { redact, redactError } from '../shared/redact.js';
 import { loadMcpConfig, type LoadMcpConfigOptions, type McpConfig, type McpServerSpec } from './config.js';
 
 export type { Tool, CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -123,8 +125,11 @@ export class McpPool {
   constructor(config: McpConfig | Record<string, McpServerSpec>, options: McpPoolOptions = {}) {
     this.servers = isMcpConfig(config) ? config.servers : config;
     this.connectTimeoutMs = options.connectTimeoutMs ?? 30_000;
-    this.onServerStderr = options.onServerStderr ?? ((server, line) => process.stderr.write(`[mcp:${server}] ${line}\n`));
-    this.log = options.log ?? ((message) => process.stderr.write(`orchestra: ${message}\n`));
+    // Server output and the pool's notices are shown to operators: redacted here, once, whoever receives them.
+    const onServerStderr = options.onServerStderr ?? ((server, line) => process.stderr.write(`[mcp:${server}] ${line}\n`));
+    const log = options.log ?? ((message) => process.stderr.write(`orchestra: ${message}\n`));
+    this.onServerStderr = (server, line) => onServerStderr(server, redact(line));
+    this.log = (message) => log(redact(message));
   }
 
   /** A pool over the configuration file the worker was pointed at (see loadMcpConfig). */
@@ -224,7 +229,7 @@ export class McpPool {
     const connection = new McpConnection(spec, client, transport);
 
     if (transport instanceof StdioClientTransport) forwardLines(transport, (line) => {
-      connection.recordStderr(line);
+      connection.recordStderr(redact(line));
       this.onServerStderr(spec.name, line);
     });
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => connection.invalidateTools());
@@ -250,9 +255,9 @@ export class McpPool {
       const stderr = connection.recentStderr;
       throw new ServerUnavailableError(
         spec.name,
-        `could not start MCP server "${spec.name}" (${describeSpec(spec)}): ${(err as Error).message}` +
-          (stderr ? `; its stderr ended with:\n${stderr}` : ''),
-        { cause: err },
+        redact(`could not start MCP server "${spec.name}" (${describeSpec(spec)}): ${(err as Error).message}` +
+          (stderr ? `; its stderr ended with:\n${stderr}` : '')),
+        { cause: redactError(err) },
       );
     }
     if (this.closed) {

@@ -1,6 +1,6 @@
 /**
  * A local OpenAI-compatible chat-completions endpoint for tests: answers each request with `answer(prompt)`, or with
- * the HTTP status it returns. Records the requests (path, authorization header, body) so a test can check what the
+ * the HTTP status (and body) it returns. Records the requests (path, authorization header, body) so a test can check what the
  * worker sent. Listens on 127.0.0.1 only.
  */
 import http from 'node:http';
@@ -18,7 +18,10 @@ export interface LlmServer {
   close(): Promise<void>;
 }
 
-export async function startLlmServer(answer: (prompt: string, request: LlmRequest) => string | number): Promise<LlmServer> {
+/** A completion's text, an HTTP status (with a stub error body), or a status with the exact body to answer. */
+export type LlmReply = string | number | { status: number; body: string };
+
+export async function startLlmServer(answer: (prompt: string, request: LlmRequest) => LlmReply): Promise<LlmServer> {
   const requests: LlmRequest[] = [];
   const server = http.createServer((req, res) => {
     let raw = '';
@@ -28,6 +31,10 @@ export async function startLlmServer(answer: (prompt: string, request: LlmReques
       requests.push(request);
       const prompt = request.body.messages.at(-1)?.content ?? '';
       const reply = answer(prompt, request);
+      if (typeof reply === 'object') {
+        res.writeHead(reply.status, { 'content-type': 'application/json' }).end(reply.body);
+        return;
+      }
       if (typeof reply === 'number') {
         res.writeHead(reply, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'stub failure' } }));
         return;
