@@ -23,9 +23,6 @@ export type QueryParam = string | number | boolean | null;
 /** SQLite result codes that mean trouble with the database, not with the query: a retry may help. */
 const INFRASTRUCTURE_CODES = /^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|NOMEM|FULL|CORRUPT|NOTADB|PROTOCOL)/;
 
-/** The allowlisted root pages per connection (the schema does not change while a connection is open). */
-const rootPages = new WeakMap<Database.Database, Map<number, string>>();
-
 /**
  * Prepares one query on a read-only connection, checks what SQLite compiled for it against the allowlist (see
  * compiled-guard.ts), and runs it; returns at most `maxRows` rows. A value, a row or the whole result over
@@ -45,9 +42,8 @@ export function executeReadOnly(db: Database.Database, sql: string, params: read
     const stmt = db.prepare(sql);
     if (!stmt.readonly) throw new StoreFailure('QueryRejected', 'the statement would write to the database');
     if (!stmt.reader) throw new StoreFailure('QueryRejected', 'the statement returns no rows');
-    let pages = rootPages.get(db);
-    if (!pages) rootPages.set(db, pages = allowedRootPages(db, QUERY_ALLOWLIST));
-    checkCompiledQuery(db, sql, bound, pages);
+    // Root pages are read each time (a few dozen rows): another process sharing the file may have changed the schema.
+    checkCompiledQuery(db, sql, bound, allowedRootPages(db, QUERY_ALLOWLIST));
     const columns = stmt.columns().map((column) => column.name);
     const rows: Record<string, unknown>[] = [];
     let truncated = false;

@@ -25,7 +25,7 @@ export const createUserInput = z.strictObject({
   idempotency_key: idempotencyKey,
   user_key: idString().describe('The caller\'s natural key for the user (e.g. an email or an external id)'),
   name: idString(),
-  email: z.email(),
+  email: z.email().max(320),
 });
 export const deleteUserInput = z.strictObject({
   idempotency_key: idempotencyKey,
