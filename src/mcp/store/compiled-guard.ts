@@ -51,7 +51,10 @@ const VIRTUAL_TABLE_OPS = new Set(['VOpen', 'VFilter', 'VColumn', 'VNext', 'VUpd
 /** Opcodes that call a function named in p4 as `name(argc)`. */
 const FUNCTION_CALLS = /^(Function|PureFunc|AggStep|AggStep1|AggInverse|AggValue|AggFinal)\d*$/;
 
-interface Instruction { opcode: string; p1: number; p2: number; p3: number; p4: string | null }
+interface Instruction { opcode: string; p1: number; p2: number; p3: number; p4: string | null; p5: number }
+
+/** OPFLAG_P2ISREG: p2 of an Open* names a register holding the root page, not the page itself (refused: unknowable here). */
+const P2_IS_REGISTER = 0x10;
 
 const reject = (message: string): never => {
   throw new StoreFailure('QueryRejected', message);
@@ -78,6 +81,7 @@ export function checkCompiledQuery(db: Database.Database, sql: string, params: r
     if (BTREE_OPENS.has(op.opcode)) {
       if (op.opcode === 'OpenWrite') reject('the statement would write to the database');
       if (op.p3 !== 0) reject('only the main database is queryable');
+      if (op.p5 & P2_IS_REGISTER) reject('the query opens a table chosen at run time');
       if (!allowedPages.has(op.p2)) reject('the query reads a table outside the allowlist');
     } else if (VIRTUAL_TABLE_OPS.has(op.opcode)) {
       reject('table-valued functions and virtual tables are not queryable');
