@@ -173,7 +173,7 @@ export class Orchestra {
 /** Checks input against the workflow's schema without a server: returns the parsed value or throws InvalidInputError. */
 export function validateInput<T extends WorkflowType>(type: T, input: unknown): z.output<(typeof catalog)[T]['input']> {
   const result = specOf(type).input.safeParse(input);
-  if (!result.success) throw new InvalidInputError(type, describeIssues(result.error));
+  if (!result.success) throw new InvalidInputError(type, describeIssues(result.error, input));
   return result.data as z.output<(typeof catalog)[T]['input']>;
 }
 

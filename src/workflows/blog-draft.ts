@@ -42,7 +42,7 @@ export async function blogDraft(raw: BlogDraftInput): Promise<BlogDraftResult> {
   const found = await store<{ results: SearchHit[] }>('search_documents',
     { query: input.topic, limit: input.researchLimit, ...(input.tag ? { tag: input.tag } : {}) }, { readOnly: true });
   if (found.results.length === 0) {
-    progress.update({ step: 'no research found', state: 'failed' });
+    progress.update({ step: 'no research found', state: 'failed', outcome: 'no_research' });
     throw ApplicationFailure.create({ type: 'NoResearchFound', message: `no document in the knowledge base matches "${input.topic}"`, nonRetryable: true });
   }
   const documents = await Promise.all(found.results.map((hit) =>
@@ -96,6 +96,7 @@ export async function blogDraft(raw: BlogDraftInput): Promise<BlogDraftResult> {
       + (result.fallback ? ` (fell back at ${result.fallback.stage}: ${result.fallback.errorType})` : ''),
     done: 4,
     state: 'completed',
+    outcome: result.fallback ? 'fell_back' : 'completed',
     details: { generator: result.generator, stages, fallback: result.fallback ?? null, research: result.research.length },
   });
   return result;

@@ -28,6 +28,6 @@ export async function callTools(raw: CallToolsInput): Promise<CallToolsResult> {
   }
 
   const failed = outcomes.filter((o) => !o.ok).length;
-  progress.update({ step: failed ? `${failed} of ${outcomes.length} calls failed` : 'all calls succeeded', state: 'completed', done: outcomes.length });
+  progress.update({ step: failed ? `${failed} of ${outcomes.length} calls failed` : 'all calls succeeded', state: 'completed', outcome: failed === 0 ? 'completed' : failed < outcomes.length ? 'partial' : 'failed', done: outcomes.length });
   return { outcomes, succeeded: outcomes.length - failed, failed };
 }

@@ -147,7 +147,7 @@ export async function newsDigest(raw: NewsDigestInput): Promise<NewsDigestResult
   if (directory) await callTool({ server: 'filesystem', tool: 'create_directory', args: { path: directory } });
   await callTool({ server: 'filesystem', tool: 'write_file', args: { path, content: markdown } }, { summary: `filesystem.write_file ${path}` });
   stage(5, `written ${path}`, { line: `${articles.length} articles`, counts: { written: path } });
-  progress.update({ step: [`written ${path}`, ...done].join(' · '), state: 'completed' });
+  progress.update({ step: [`written ${path}`, ...done].join(' · '), state: 'completed', outcome: 'completed' });
 
   return {
     title: input.title,

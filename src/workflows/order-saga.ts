@@ -163,7 +163,7 @@ async function priceOrder(order: OrderSagaOrder, ledger: SagaLedger): Promise<nu
   const prices = new Map(catalog.rows.map((row) => [String(row.sku), Number(row.price)]));
   const unknown = order.items.flatMap((item, index) => (prices.has(item.sku) ? [] : [`items[${index}].sku: no product ${item.sku} in the catalog`]));
   if (unknown.length) {
-    ledger.progress.update({ step: 'unknown product', state: 'failed' });
+    ledger.progress.update({ step: 'unknown product', state: 'failed', outcome: 'rejected' });
     throw ApplicationFailure.create({ type: 'UnknownProduct', message: unknown.join('; '), nonRetryable: true });
   }
   ledger.amount = order.items.reduce((sum, item) => sum + prices.get(item.sku)! * item.quantity, 0);
@@ -217,7 +217,7 @@ class SagaLedger {
       compensation_failed: `${cancelled ? 'cancelled' : failed}; compensation failed: ${failedUndos(result)} — needs a person`,
     }[status];
     if (status === 'compensation_failed') log.error('order saga could not be fully undone', { transactionId: result.transactionId, compensations: result.compensations });
-    this.progress.update({ step, state: status === 'compensation_failed' ? 'failed' : 'completed', done: saga.executed.length, details: result });
+    this.progress.update({ step, state: status === 'compensation_failed' ? 'failed' : 'completed', outcome: status, done: saga.executed.length, details: result });
     return result;
   }
 }

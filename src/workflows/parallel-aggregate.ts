@@ -43,7 +43,7 @@ import { retryPolicyFor } from '../shared/tool-retry.js';
 import { validate } from '../shared/validation.js';
 import { settleBounded } from './support/concurrency.js';
 import { describeFailure } from './support/failures.js';
-import { parseInput } from './support/input.js';
+import { parseInput, rejectedUpdate } from './support/input.js';
 import { ProgressReporter } from './support/progress.js';
 import { analyzeText } from './support/text-analysis.js';
 import { callTool, stepKey } from './support/tools.js';
@@ -94,9 +94,9 @@ export async function parallelAggregate(raw: ParallelAggregateInput): Promise<Pa
     return { ...tolerance.counts(), pending: tolerance.total - tolerance.settled };
   }, {
     validator: (request) => {
-      if (finished) throw new Error('the fan-out has already finished');
+      if (finished) throw rejectedUpdate('the fan-out has already finished');
       const parsed = validate(StopRequest, request);
-      if (!parsed.ok) throw new Error(parsed.message);
+      if (!parsed.ok) throw rejectedUpdate(parsed.message);
     },
   });
 
@@ -104,21 +104,22 @@ export async function parallelAggregate(raw: ParallelAggregateInput): Promise<Pa
   const settled = await fanOut.run();
   finished = true;
 
-  if (CancellationScope.current().consideredCancelled) {
-    progress.update({ step: 'cancelled', state: 'failed' });
-    throw new CancelledFailure('the fan-out was cancelled');
-  }
   const aggregate = aggregateOf(settled, {
     title: input.title,
     required: tolerance.required,
     startedAt,
     partitions: fanOut.partitions,
   });
+  if (CancellationScope.current().consideredCancelled) {
+    // A cancelled run carries no result: the branches that completed stay readable through the progress query.
+    progress.update({ step: `cancelled: ${aggregate.summary}`, state: 'failed', outcome: 'cancelled', details: { aggregate } });
+    throw new CancelledFailure('the fan-out was cancelled');
+  }
   if (aggregate.status === 'failed') {
-    progress.update({ step: aggregate.summary, state: 'failed' });
+    progress.update({ step: aggregate.summary, state: 'failed', outcome: aggregate.status });
     throw ApplicationFailure.create({ type: 'ToleranceNotMet', message: aggregate.summary, nonRetryable: true, details: [aggregate] });
   }
-  progress.update({ step: aggregate.summary, state: 'completed' });
+  progress.update({ step: aggregate.summary, state: 'completed', outcome: aggregate.status });
   return aggregate;
 }
 
@@ -140,7 +141,7 @@ export async function parallelAggregatePartition(raw: PartitionInput): Promise<P
   setHandler(stopPartitionSignal, (reason) => fanOut.stop(reason));
   progress.update({ step, done, total });
   const { branches, results } = await fanOut.run();
-  progress.update({ step: `${branches.filter((b) => b.status === 'completed').length} of ${total} branches completed`, state: 'completed' });
+  progress.update({ step: `${branches.filter((b) => b.status === 'completed').length} of ${total} branches completed`, state: 'completed', outcome: 'completed' });
   return { startedAtMs, branches, results };
 }
 

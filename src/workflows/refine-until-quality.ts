@@ -144,6 +144,7 @@ export async function refineUntilQuality(raw: RefineUntilQualityInput, carried?:
       progress.update({
         step: `${stopReason.replace('_', ' ')}: quality ${best.quality} after ${iteration} iteration${iteration === 1 ? '' : 's'}`,
         state: 'completed',
+        outcome: stopReason,
       });
       return {
         query: input.query,

@@ -11,3 +11,11 @@ export function parseInput<S extends z.ZodType>(schema: S, raw: unknown): z.outp
   if (!parsed.ok) throw ApplicationFailure.create({ type: 'InvalidInput', message: parsed.message, nonRetryable: true });
   return parsed.value;
 }
+
+/**
+ * What an update validator throws: a non-retryable `InvalidUpdate` with the reason. Nothing is recorded; the caller
+ * gets the reason (the CLI exits 2). Built from a message, not from an Error, so no stack trace travels with it.
+ */
+export function rejectedUpdate(reason: string): ApplicationFailure {
+  return ApplicationFailure.create({ type: 'InvalidUpdate', message: reason, nonRetryable: true });
+}
