@@ -85,8 +85,8 @@ describe('orchestra CLI', () => {
       assert.equal(parsed.progress.state, 'waiting');
 
       const rejected = await cli(['update', 'cli-reminder-eve', 'snooze', '--args', '{"by":"-5m"}']);
-      assert.equal(rejected.code, 1);
-      assert.match(rejected.stderr, /by: must be a positive duration/);
+      assert.equal(rejected.code, 2);
+      assert.match(rejected.stderr, /snooze rejected by cli-reminder-eve, nothing was recorded: by: must be a positive duration/);
 
       const sent = await cli(['update', 'cli-reminder-eve', 'sendNow']);
       assert.equal(sent.code, 0, sent.stderr);
