@@ -19,7 +19,7 @@ export async function callTools(raw: CallToolsInput): Promise<CallToolsResult> {
     progress.update({ step: name, done: index, total: input.calls.length });
     try {
       const result = await callTool(call);
-      outcomes.push({ call: name, ok: true, text: result.text, structuredContent: result.structuredContent });
+      outcomes.push({ call: name, ok: true, result });
     } catch (err) {
       if (input.stopOnError || !(err instanceof ActivityFailure)) throw err;
       const cause = err.cause instanceof ApplicationFailure ? err.cause : undefined;

@@ -12,7 +12,6 @@
  * fan-out either way.
  */
 import {
-  ApplicationFailure,
   CancellationScope,
   CancelledFailure,
   defineSignal,
@@ -47,6 +46,7 @@ import { parseInput, rejectedUpdate } from './support/input.js';
 import { ProgressReporter } from './support/progress.js';
 import { analyzeText } from './support/text-analysis.js';
 import { callTool, stepKey } from './support/tools.js';
+import { businessFailure } from '../shared/business-failure.js';
 
 /** Counts at the moment a stop was asked for. */
 export interface StopAnswer {
@@ -117,7 +117,7 @@ export async function parallelAggregate(raw: ParallelAggregateInput): Promise<Pa
   }
   if (aggregate.status === 'failed') {
     progress.update({ step: aggregate.summary, state: 'failed', outcome: aggregate.status });
-    throw ApplicationFailure.create({ type: 'ToleranceNotMet', message: aggregate.summary, nonRetryable: true, details: [aggregate] });
+    throw businessFailure({ type: 'ToleranceNotMet', message: aggregate.summary, details: [aggregate] });
   }
   progress.update({ step: aggregate.summary, state: 'completed', outcome: aggregate.status });
   return aggregate;
@@ -244,11 +244,11 @@ async function runBranch(branch: NamedBranch, settings: FanOutSettings): Promise
   };
   const result = await callTool(call, {
     readOnly: branch.readOnly,
-    summary: `${branch.id}: ${describeToolCall(call)}`,
+    summary: `${describeToolCall(call)} — branch ${branch.id}`,
     scheduleToCloseTimeout,
     retry: { ...retryPolicyFor(branch.readOnly ? { readOnlyHint: true } : undefined, true), ...retryPolicy(retry) },
   });
-  return result.structuredContent ?? result.text;
+  return result;
 }
 
 function retryPolicy(retry: BranchRetry | undefined): RetryPolicy {
