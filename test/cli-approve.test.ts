@@ -57,6 +57,20 @@ describe('orchestra approve / status (human approval from the command line)', ()
     });
   });
 
+  it('shows a cancelled request as closed: its final state and outcome, no pending approval', async () => {
+    await withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
+      const cli = (args: string[]) => orchestraCli(args, { TEMPORAL_ADDRESS: address, ORCHESTRA_TASK_QUEUE: taskQueue });
+      const run = await orchestra.start('accessRequest', { request: 'admin rights for a day' }, { taskQueue, workflowId: 'cli-access-cancelled' });
+      await untilWaiting(orchestra, run.workflowId);
+      assert.equal((await cli(['cancel', run.workflowId])).code, 0);
+      assert.equal((await cli(['result', run.workflowId])).code, 1);
+      const status = await cli(['status', run.workflowId]);
+      assert.equal(status.code, 0, status.stderr);
+      assert.match(status.stdout, /^cli-access-cancelled {2}accessRequest {2}CANCELLED$/m);
+      assert.doesNotMatch(status.stdout, /WAITING FOR APPROVAL|decide with|waiting/);
+    });
+  });
+
   it('denies with --deny', async () => {
     await withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
       const run = await orchestra.start('accessRequest', { request: 'make me an administrator' }, { taskQueue });

@@ -109,6 +109,27 @@ describe('orchestra CLI: runs as Temporal sees them', () => {
     });
   });
 
+  it('keeps what a cancelled fan-out finished: result shows the aggregate as the failure\'s details', async () => {
+    await withWorker(t.env, t.deps, async (run) => {
+      const cli = cliFor(run);
+      await run.orchestra.start('parallelAggregate', { title: 'cancel me', branches: [
+        { kind: 'text', id: 'mood', analysis: 'sentiment', text: 'A great, quick setup.' },
+        { kind: 'tool', id: 'report', server: 'store', tool: 'analytics_report', args: { steps: 50, step_ms: 10_000 }, readOnly: true, timeout: '15 minutes' },
+      ] }, { taskQueue: run.taskQueue, workflowId: 'cli-cancel-fan-out' });
+      await eventually(async () => assert.equal((await run.orchestra.progress('cli-cancel-fan-out')).done, 1));
+      assert.equal((await cli(['cancel', 'cli-cancel-fan-out'])).code, 0);
+      const result = await cli(['result', 'cli-cancel-fan-out', '--json']);
+      assert.equal(result.code, 1);
+      const doc = JSON.parse(result.stdout) as FailureDocument & { failure: { details: { completed: string[]; cancelled: string[] } } };
+      assert.equal(doc.status, 'CANCELLED');
+      assert.deepEqual([doc.failure.details.completed, doc.failure.details.cancelled], [['mood'], ['report']]);
+      await eventually(async () => {
+        const listed = JSON.parse((await cli(['list', '--outcome', 'cancelled', '--json'])).stdout) as Listed[];
+        assert.deepEqual(listed.map((r) => [r.workflowId, r.status]), [['cli-cancel-fan-out', 'CANCELLED']]);
+      });
+    });
+  });
+
   it('says what really happened: nothing to cancel, no such signal, no such run — with non-zero exits', async () => {
     await withWorker(t.env, t.deps, async (run) => {
       const cli = cliFor(run);

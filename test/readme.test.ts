@@ -5,12 +5,12 @@
  * bench, …) are only listed: they start fixed-port servers or this very suite.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { findLocal, TEMPORAL_CLI } from '../src/runtime/binaries.js';
 import { projectRoot } from '../src/runtime/paths.js';
+import { runProcess } from './helpers/cli.js';
 import { useTemporal, withWorker } from './helpers/temporal.js';
 
 const readme = fs.readFileSync(path.join(projectRoot, 'README.md'), 'utf8');
@@ -35,17 +35,8 @@ function shellCommands(): string[] {
   return commands;
 }
 
-function sh(command: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', command], { cwd: projectRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** A README command line, run by bash in the project root (quotes and continuation lines as a user's shell reads them). */
+const sh = (command: string, env: Record<string, string>) => runProcess('bash', ['-c', command], env);
 
 describe('the README, run as written', () => {
   const t = useTemporal('local');

@@ -112,7 +112,7 @@ export async function parallelAggregate(raw: ParallelAggregateInput): Promise<Pa
   });
   if (CancellationScope.current().consideredCancelled) {
     // A cancelled run carries no result: the branches that completed stay readable through the progress query.
-    progress.update({ step: `cancelled: ${aggregate.summary}`, state: 'failed', outcome: 'cancelled', details: { aggregate } });
+    progress.update({ step: 'cancelled', state: 'failed', outcome: 'cancelled', details: { aggregate } });
     throw new CancelledFailure('the fan-out was cancelled');
   }
   if (aggregate.status === 'failed') {
