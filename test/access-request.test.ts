@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure, WorkflowUpdateFailedError } from '@temporalio/client';
 import { InvalidInputError, validateInput, type Orchestra } from '../src/client/api.js';
 import type { AccessRequestResult } from '../src/schemas/access-request.js';
 import { decisionProblem, type ApprovalAck, type PendingApproval } from '../src/schemas/approval.js';
@@ -164,6 +164,9 @@ describe('accessRequest (time-skipping, real store)', () => {
           await assert.rejects(handle.executeUpdate(DECIDE_UPDATE, { args: [decision] }), (err: unknown) => {
             assert.ok(err instanceof WorkflowUpdateFailedError);
             assert.match(String(err.cause?.message), message);
+            // A validator's refusal is a business answer: typed, not retryable, no stack trace.
+            assert.ok(err.cause instanceof ApplicationFailure);
+            assert.deepEqual([err.cause.type, err.cause.nonRetryable, err.cause.stack], ['InvalidUpdate', true, '']);
             return true;
           });
         };

@@ -38,6 +38,13 @@ describe('orchestra CLI', () => {
     assert.equal(runs.length, 0);
   });
 
+  it('says "required" for a missing field, not its format rule', async () => {
+    const { code, stderr } = await orchestraCli(['run', 'reminder', '--input', JSON.stringify({ message: 'Stand-up' })], { TEMPORAL_ADDRESS: address });
+    assert.equal(code, 2);
+    assert.match(stderr, /^ {2}- recipient: required$/m);
+    assert.doesNotMatch(stderr, /email/);
+  });
+
   it('rejects unknown workflow types and malformed JSON with exit code 2', async () => {
     const unknown = await orchestraCli(['run', 'nope', '--input', '{}'], { TEMPORAL_ADDRESS: address });
     assert.equal(unknown.code, 2);
