@@ -13,6 +13,7 @@ import {
 import { PATTERN, STATUS } from '../src/shared/search-attributes.js';
 import type { ToolActivities, ToolResult } from '../src/activities/mcp.js';
 import type { ToolCall } from '../src/shared/tool-call.js';
+import { recordedToolResult } from '../src/shared/tool-result.js';
 
 // The policies orderSaga and parallelAggregate use (src/shared/tool-retry.ts), as plain values.
 const NON_RETRYABLE = ['ToolNotFound', 'InvalidToolArguments', 'UnsafeToRetry', 'AccessDenied', 'FileNotFound'];
@@ -48,7 +49,7 @@ interface RawOrder {
 }
 
 type Row = Record<string, unknown>;
-const structured = (result: ToolResult) => (result.structuredContent ?? JSON.parse(result.text)) as Row;
+const structured = (result: ToolResult) => recordedToolResult(result) as Row;
 
 type SagaOutcome = { status: 'completed' | 'compensated'; amount: number; steps: string[] };
 
@@ -180,7 +181,7 @@ function runBranches(branches: Array<RawBranch & { id: string }>, limit: number,
   return bounded(branches, limit, async (b) => {
     try {
       const r = await acts.callTool({ server: b.server, tool: b.tool, args: b.args ?? {}, idempotencyKey: `${workflowInfo().workflowId}:branch:${b.id}` });
-      return { id: b.id, status: 'completed' as const, result: r.structuredContent ?? r.text };
+      return { id: b.id, status: 'completed' as const, result: recordedToolResult(r) };
     } catch {
       return { id: b.id, status: 'failed' as const };
     }

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure, WorkflowUpdateFailedError } from '@temporalio/client';
 import { InvalidInputError, validateInput, type Orchestra } from '../src/client/api.js';
 import type { AccessRequestResult } from '../src/schemas/access-request.js';
 import { decisionProblem, type ApprovalAck, type PendingApproval } from '../src/schemas/approval.js';
@@ -19,19 +19,22 @@ describe('approval gate: the decide validator', () => {
     subject: 'admin access', requestedAt: '2025-01-01T00:00:00.000Z', timesOutAt: '2025-01-02T00:00:00.000Z', decideWith: 'orchestra approve …',
   };
   const now = Date.parse('2025-01-01T12:00:00.000Z');
-  const ok = { decision: 'approve', approver: 'Grace Hopper' };
+  const ok = { decision: 'approved', approver: 'Grace Hopper' };
 
   it('accepts a decision by a name or an e-mail address while the approval is pending', () => {
     for (const approver of ['Grace Hopper', 'ops-lead', "Seán O'Brien", 'grace@example.com', 'j.doe_2']) {
       assert.equal(decisionProblem({ pending }, now, { ...ok, approver }), undefined, approver);
     }
-    assert.equal(decisionProblem({ pending }, now, { decision: 'deny', approver: 'Ada', comment: 'not this quarter' }), undefined);
+    assert.equal(decisionProblem({ pending }, now, { decision: 'denied', approver: 'Ada', comment: 'not this quarter' }), undefined);
+    // Runs started before the vocabulary became one sent `approve` / `deny`: still the same decisions.
+    assert.equal(decisionProblem({ pending }, now, { decision: 'approve', approver: 'Ada' }), undefined);
+    assert.match(decisionProblem({ pending }, now, { approver: 'Ada' })!, /^decision: required$/);
   });
   it('rejects an unknown approver format or a malformed decision, naming the field', () => {
     assert.match(decisionProblem({ pending }, now, { ...ok, approver: '42' })!, /^approver: must be a name .* or an e-mail address$/);
     assert.match(decisionProblem({ pending }, now, { ...ok, approver: 'x' })!, /^approver: must be a name/);
     assert.match(decisionProblem({ pending }, now, { ...ok, approver: '<script>' })!, /^approver: must be a name/);
-    assert.match(decisionProblem({ pending }, now, { decision: 'maybe', approver: 'Ada' })!, /^decision: must be "approve" or "deny"$/);
+    assert.match(decisionProblem({ pending }, now, { decision: 'maybe', approver: 'Ada' })!, /^decision: must be "approved" or "denied"$/);
     assert.match(decisionProblem({ pending }, now, { ...ok, approved: true })!, /Unrecognized key: "approved"/);
   });
   it('rejects a second decision, a decision at or after the time-out, and one when nothing is pending', () => {
@@ -97,7 +100,7 @@ describe('accessRequest (time-skipping, real store)', () => {
       assert.equal(Date.parse(pending.timesOutAt) - Date.parse(pending.requestedAt), DAY);
       assert.match(pending.decideWith, new RegExp(`^orchestra approve ${run.workflowId} --by <name>`));
 
-      const ack = await handle.executeUpdate(DECIDE_UPDATE, { args: [{ decision: 'approve', approver: 'Grace Hopper', comment: 'on call this week' }] }) as ApprovalAck;
+      const ack = await handle.executeUpdate(DECIDE_UPDATE, { args: [{ decision: 'approved', approver: 'Grace Hopper', comment: 'on call this week' }] }) as ApprovalAck;
       assert.equal(ack.decision, 'approved');
       assert.equal(ack.approver, 'Grace Hopper');
       assert.equal(ack.subject, pending.subject);
@@ -124,7 +127,7 @@ describe('accessRequest (time-skipping, real store)', () => {
   it('denies the admin request when the approver says no', async () => {
     await withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
       const { run, handle } = await pendingAdminRequest(orchestra, taskQueue, 'administrator rights for the intern');
-      await handle.executeUpdate(DECIDE_UPDATE, { args: [{ decision: 'deny', approver: 'security@example.com', comment: 'interns get standard access' }] });
+      await handle.executeUpdate(DECIDE_UPDATE, { args: [{ decision: 'denied', approver: 'security@example.com', comment: 'interns get standard access' }] });
       const result = await orchestra.result(run.workflowId) as AccessRequestResult;
       assert.equal(result.result, 'DENIED: Admin processing: administrator rights for the intern - No access granted');
       assert.equal(result.outcome, 'denied');
@@ -161,12 +164,15 @@ describe('accessRequest (time-skipping, real store)', () => {
           await assert.rejects(handle.executeUpdate(DECIDE_UPDATE, { args: [decision] }), (err: unknown) => {
             assert.ok(err instanceof WorkflowUpdateFailedError);
             assert.match(String(err.cause?.message), message);
+            // A validator's refusal is a business answer: typed, not retryable, no stack trace.
+            assert.ok(err.cause instanceof ApplicationFailure);
+            assert.deepEqual([err.cause.type, err.cause.nonRetryable, err.cause.stack], ['InvalidUpdate', true, '']);
             return true;
           });
         };
-        await rejected({ decision: 'approve', approver: '1234' }, /approver: must be a name/);
-        await handle.executeUpdate(DECIDE_UPDATE, { args: [{ decision: 'approve', approver: 'Grace Hopper' }] });
-        await rejected({ decision: 'deny', approver: 'Mallory' }, /already decided: approved by Grace Hopper/);
+        await rejected({ decision: 'approved', approver: '1234' }, /approver: must be a name/);
+        await handle.executeUpdate(DECIDE_UPDATE, { args: [{ decision: 'approved', approver: 'Grace Hopper' }] });
+        await rejected({ decision: 'denied', approver: 'Mallory' }, /already decided: approved by Grace Hopper/);
 
         const result = await orchestra.result(run.workflowId) as AccessRequestResult;
         assert.equal(result.outcome, 'approved');

@@ -37,7 +37,7 @@ describe('orchestra approve / status (human approval from the command line)', ()
 
       const status = await cli(['status', id]);
       assert.equal(status.code, 0, status.stderr);
-      assert.match(status.stdout, /waiting: waiting for approval: admin access for ada@example\.com/);
+      assert.match(status.stdout, /waiting — waiting for approval: admin access for ada@example\.com/);
       assert.match(status.stdout, /⏳ WAITING FOR APPROVAL: admin access for ada@example\.com: admin access to the payouts dashboard/);
       assert.match(status.stdout, new RegExp(`decide with: orchestra approve ${id} --by <name> \\[--deny\\]`));
 
@@ -53,7 +53,21 @@ describe('orchestra approve / status (human approval from the command line)', ()
       // refuses it: see access-request.test.ts).
       const again = await cli(['approve', id, '--deny', '--by', 'Mallory']);
       assert.equal(again.code, 1);
-      assert.match(again.stderr, /no approval to decide: cli-access-ada: workflow execution already completed/);
+      assert.match(again.stderr, /cli-access-ada has already finished \(COMPLETED\): nothing to update \(decide\)/);
+    });
+  });
+
+  it('shows a cancelled request as closed: its final state and outcome, no pending approval', async () => {
+    await withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
+      const cli = (args: string[]) => orchestraCli(args, { TEMPORAL_ADDRESS: address, ORCHESTRA_TASK_QUEUE: taskQueue });
+      const run = await orchestra.start('accessRequest', { request: 'admin rights for a day' }, { taskQueue, workflowId: 'cli-access-cancelled' });
+      await untilWaiting(orchestra, run.workflowId);
+      assert.equal((await cli(['cancel', run.workflowId])).code, 0);
+      assert.equal((await cli(['result', run.workflowId])).code, 1);
+      const status = await cli(['status', run.workflowId]);
+      assert.equal(status.code, 0, status.stderr);
+      assert.match(status.stdout, /^cli-access-cancelled {2}accessRequest {2}CANCELLED$/m);
+      assert.doesNotMatch(status.stdout, /WAITING FOR APPROVAL|decide with|waiting/);
     });
   });
 

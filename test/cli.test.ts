@@ -38,6 +38,13 @@ describe('orchestra CLI', () => {
     assert.equal(runs.length, 0);
   });
 
+  it('says "required" for a missing field, not its format rule', async () => {
+    const { code, stderr } = await orchestraCli(['run', 'reminder', '--input', JSON.stringify({ message: 'Stand-up' })], { TEMPORAL_ADDRESS: address });
+    assert.equal(code, 2);
+    assert.match(stderr, /^ {2}- recipient: required$/m);
+    assert.doesNotMatch(stderr, /email/);
+  });
+
   it('rejects unknown workflow types and malformed JSON with exit code 2', async () => {
     const unknown = await orchestraCli(['run', 'nope', '--input', '{}'], { TEMPORAL_ADDRESS: address });
     assert.equal(unknown.code, 2);
@@ -85,8 +92,8 @@ describe('orchestra CLI', () => {
       assert.equal(parsed.progress.state, 'waiting');
 
       const rejected = await cli(['update', 'cli-reminder-eve', 'snooze', '--args', '{"by":"-5m"}']);
-      assert.equal(rejected.code, 1);
-      assert.match(rejected.stderr, /by: must be a positive duration/);
+      assert.equal(rejected.code, 2);
+      assert.match(rejected.stderr, /snooze rejected by cli-reminder-eve, nothing was recorded: by: must be a positive duration/);
 
       const sent = await cli(['update', 'cli-reminder-eve', 'sendNow']);
       assert.equal(sent.code, 0, sent.stderr);

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { createToolActivities, type ToolActivities } from '../src/activities/mcp.js';
 import { ensureSandbox, SAMPLE_FILES, sandboxDir } from '../src/mcp/sandbox.js';
 import { activityEnv, filesystemSpec, rejectsWith, tempDir, testPool } from './helpers/mcp.js';
+import { toolText } from '../src/shared/tool-result.js';
 
 function listTree(dir: string): string[] {
   return (fs.readdirSync(dir, { recursive: true }) as string[]).map((p) => p.split(path.sep).join('/')).sort();
@@ -86,8 +87,8 @@ describe('filesystem sandbox', () => {
   const denied = { type: 'AccessDenied', nonRetryable: true, message: /Access denied/ };
 
   it('reads inside the sandbox, by relative or absolute path', async () => {
-    assert.equal((await call('read_text_file', { path: 'documents/inside.md' })).text, 'inside\n');
-    assert.equal((await call('read_text_file', { path: path.join(sandbox, 'documents', 'inside.md') })).text, 'inside\n');
+    assert.equal(toolText(await call('read_text_file', { path: 'documents/inside.md' })), 'inside\n');
+    assert.equal(toolText(await call('read_text_file', { path: path.join(sandbox, 'documents', 'inside.md') })), 'inside\n');
   });
 
   it('rejects ../ escapes', async () => {

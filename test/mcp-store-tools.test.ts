@@ -11,6 +11,8 @@ import { CancelledFailure } from '@temporalio/common';
 import { createToolActivities, type ToolActivities } from '../src/activities/mcp.js';
 import { activityEnv, isAlive, rejectsWith, storeServerExists, storeSpec, tempDir, testPool, waitFor } from './helpers/mcp.js';
 
+type Row = Record<string, unknown>;
+
 interface Fixture {
   pool: ReturnType<typeof testPool>;
   tools: ToolActivities;
@@ -68,18 +70,18 @@ describe('callTool activity (store server)', { skip: !storeServerExists() && 'sr
     const { tools, faults } = storeFixture({ charge_payment: { fail: 1 } });
     const charge = store('charge_payment', { customer_id: 'cust-001', amount: 4_999 }, 'order-1/charge');
     await rejectsWith(activityEnv().run(tools.callTool, charge), { type: 'InjectedFault', nonRetryable: false, message: /before its effect/ });
-    const result = await activityEnv({ attempt: 2 }).run(tools.callTool, charge);
-    assert.equal(result.structuredContent?.amount, 4_999);
+    const result = await activityEnv({ attempt: 2 }).run(tools.callTool, charge) as Row;
+    assert.equal(result.amount, 4_999);
     assert.deepEqual(faults('charge_payment'), ['fail']);
   });
 
   it('passes the idempotency key as the tool argument, so a repeated call is applied once', async () => {
     const { tools } = storeFixture();
     const reserve = store('reserve_inventory', { sku: 'WIDGET-001', quantity: 3 }, 'order-2/reserve');
-    const first = await activityEnv().run(tools.callTool, reserve);
-    const second = await activityEnv({ attempt: 2 }).run(tools.callTool, reserve);
-    assert.equal(second.structuredContent?.reservation_id, first.structuredContent?.reservation_id);
-    assert.equal(second.structuredContent?.remaining_stock, first.structuredContent?.remaining_stock);
+    const first = await activityEnv().run(tools.callTool, reserve) as Row;
+    const second = await activityEnv({ attempt: 2 }).run(tools.callTool, reserve) as Row;
+    assert.equal(second.reservation_id, first.reservation_id);
+    assert.equal(second.remaining_stock, first.remaining_stock);
     await rejectsWith(activityEnv().run(tools.callTool, store('reserve_inventory', { sku: 'WIDGET-001', quantity: 3 })), {
       type: 'InvalidToolArguments', nonRetryable: true, message: /idempotency_key: is required/,
     });
@@ -95,8 +97,8 @@ describe('callTool activity (store server)', { skip: !storeServerExists() && 'sr
   it('turns MCP progress into activity heartbeats', async () => {
     const { tools } = storeFixture();
     const env = activityEnv();
-    const result = await env.run(tools.callTool, store('analytics_report', { steps: 4, step_ms: 20 }));
-    assert.equal(result.structuredContent?.steps_completed, 4);
+    const result = await env.run(tools.callTool, store('analytics_report', { steps: 4, step_ms: 20 })) as Row;
+    assert.equal(result.steps_completed, 4);
     const progress = env.heartbeats.filter((beat) => typeof beat === 'object' && beat !== null && 'progress' in beat) as
       Array<{ progress: number; total: number; message: string }>;
     // The last notification can arrive together with the result and be dropped by the SDK (typescript-sdk#2580).
@@ -138,8 +140,8 @@ describe('callTool activity (store server)', { skip: !storeServerExists() && 'sr
     process.kill(first, 'SIGKILL');
     await rejectsWith(running, { type: 'ConnectionLost', nonRetryable: false, message: /reconnects/ });
 
-    const result = await activityEnv({ attempt: 2 }).run(tools.callTool, reserve);
-    assert.equal(result.structuredContent?.status, 'reserved');
+    const result = await activityEnv({ attempt: 2 }).run(tools.callTool, reserve) as Row;
+    assert.equal(result.status, 'reserved');
     const second = pool.pid('store')!;
     assert.notEqual(second, first);
     assert.ok(isAlive(second) && !isAlive(first));

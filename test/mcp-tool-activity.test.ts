@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createToolActivities, type ToolActivities } from '../src/activities/mcp.js';
 import { activityEnv, filesystemSpec, rejectsWith, tempDir, testPool } from './helpers/mcp.js';
+import { toolText } from '../src/shared/tool-result.js';
 
 describe('callTool activity (filesystem server)', () => {
   let root: string;
@@ -27,11 +28,10 @@ describe('callTool activity (filesystem server)', () => {
     fs.rmSync(root, { recursive: true, force: true });
   });
 
-  it('reads a file and returns content, structured content and text', async () => {
+  it('reads a file and returns one clean result: the structured content the server gives', async () => {
     const result = await activityEnv().run(tools.callTool, { server: 'filesystem', tool: 'read_text_file', args: { path: 'documents/q3-report.md' } });
-    assert.equal(result.text, '# Q3 report\n\nRevenue grew 12%.\n');
-    assert.deepEqual(result.structuredContent, { content: result.text });
-    assert.deepEqual(result.content, [{ type: 'text', text: result.text }]);
+    assert.deepEqual(result, { content: '# Q3 report\n\nRevenue grew 12%.\n' });
+    assert.equal(toolText(result), '# Q3 report\n\nRevenue grew 12%.\n');
     assert.deepEqual(JSON.parse(JSON.stringify(result)), result, 'JSON-serialisable for history');
   });
 
@@ -116,7 +116,7 @@ describe('callTool activity (filesystem server)', () => {
     assert.equal(fs.readFileSync(notes, 'utf8'), 'call the supplier\n');
     // A retry after an attempt that recorded it never reached the server: allowed.
     const result = await activityEnv({ attempt: 3, heartbeatDetails: { notAppliedAttempt: 2, reason: 'server unavailable' } }).run(tools.callTool, edit);
-    assert.match(result.text, /supplier today/);
+    assert.match(toolText(result), /supplier today/);
     assert.equal(fs.readFileSync(notes, 'utf8'), 'call the supplier today\n');
     // The first attempt simply runs.
     await activityEnv().run(tools.callTool, { ...edit, args: { ...edit.args, edits: [{ oldText: ' today', newText: '' }] } });
@@ -125,6 +125,6 @@ describe('callTool activity (filesystem server)', () => {
 
   it('runs outside an activity too (scripts), without heartbeats or cancellation', async () => {
     const result = await tools.callTool({ server: 'filesystem', tool: 'get_file_info', args: { path: 'documents/notes.txt' } });
-    assert.match(result.text, /isFile: true/);
+    assert.match(toolText(result), /isFile: true/);
   });
 });

@@ -8,6 +8,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Orchestra } from '../src/client/api.js';
+import { toolText } from '../src/shared/tool-result.js';
 import { testDeps, timeSkippingEnv, withWorker, type TestDeps } from './helpers/temporal.js';
 
 /** The attempt numbers of every activity start in a run's history. */
@@ -45,8 +46,8 @@ describe('MCP tools as durable activities (time-skipping)', () => {
         ],
       }, { taskQueue });
       assert.equal(result.succeeded, 2);
-      assert.match(result.outcomes[0].text ?? '', /refund/i);
-      assert.equal((result.outcomes[1].structuredContent as { customer: { id: string } }).customer.id, 'cust-001');
+      assert.match(toolText(result.outcomes[0].result), /refund/i);
+      assert.equal((result.outcomes[1].result as { customer: { id: string } }).customer.id, 'cust-001');
     });
   });
 
@@ -138,9 +139,9 @@ describe('MCP infrastructure faults are retried by policy (time-skipping)', () =
         }
         await new Promise((resolve) => setTimeout(resolve, 400));
         process.kill(firstPid, 'SIGKILL');
-        const result = await orchestra.result(run.workflowId) as { succeeded: number; outcomes: Array<{ structuredContent: { steps_completed: number } }> };
+        const result = await orchestra.result(run.workflowId) as { succeeded: number; outcomes: Array<{ result: { steps_completed: number } }> };
         assert.equal(result.succeeded, 1);
-        assert.equal(result.outcomes[0].structuredContent.steps_completed, 20);
+        assert.equal(result.outcomes[0].result.steps_completed, 20);
         const attempts = await activityAttempts(orchestra, run.workflowId);
         assert.ok(attempts[0] >= 2, `retried after the kill (attempt ${attempts[0]})`);
         assert.notEqual(deps.mcp.pid('store'), firstPid);

@@ -155,7 +155,7 @@ describe('orderSaga (time-skipping, real store)', () => {
       assert.deepEqual(messages, [{ kind: 'message', status: 'cancelled' }, { kind: 'cancellation', status: 'sent' }]);
       // A business rejection is not retried.
       const attempts = await attemptsBySummary(orchestra, run.workflowId);
-      assert.equal(attempts['reserve 1 × CAM-009'], 1);
+      assert.equal(attempts['store.reserve_inventory — reserve 1 × CAM-009'], 1);
     });
   });
 
@@ -175,7 +175,7 @@ describe('orderSaga (time-skipping, real store)', () => {
       assert.deepEqual(result.executedSteps, ['create_user_account']);
       assert.deepEqual(compensationsOf(result), ['refund_payment: nothing_to_undo', 'delete_user_account: compensated']);
       assert.deepEqual(storeState(deps), before);
-      assert.equal((await attemptsBySummary(orchestra, run.workflowId))['charge $59.97 to cust-012'], 1);
+      assert.equal((await attemptsBySummary(orchestra, run.workflowId))['store.charge_payment — charge $59.97 to cust-012'], 1);
     });
   });
 
@@ -267,8 +267,8 @@ describe('orderSaga under store faults (time-skipping)', () => {
         assert.equal(result.status, 'compensated');
         assert.equal(result.failedStep?.error.type, 'InsufficientInventory');
         const attempts = await attemptsBySummary(orchestra, run.workflowId);
-        assert.equal(attempts['charge $109.98 to cust-004'], 3);
-        assert.equal(attempts[`confirm order ${input.orderId} to finance@umbrella.example`], 2);
+        assert.equal(attempts['store.charge_payment — charge $109.98 to cust-004'], 3);
+        assert.equal(attempts[`store.send_notification — confirm order ${input.orderId} to finance@umbrella.example`], 2);
         const effects = readStore(faulty, (db) => ({
           payments: db.prepare(`SELECT amount, refunded FROM payments WHERE customer_id = 'cust-004'`).all(),
           messages: db.prepare(`SELECT kind, status FROM notifications WHERE recipient = 'finance@umbrella.example' ORDER BY id`).all(),
@@ -301,8 +301,8 @@ describe('orderSaga under store faults (time-skipping)', () => {
         assert.deepEqual(payments, [{ amount: 3_998, refunded: 3_998 }], 'one charge, fully refunded');
         assert.deepEqual(storeState(faulty), before);
         const attempts = await attemptsBySummary(orchestra, run.workflowId);
-        assert.equal(attempts['charge $39.98 to cust-002'], 3);
-        assert.equal(attempts['charge $39.98 to cust-002 (asked again, to undo it)'], 1);
+        assert.equal(attempts['store.charge_payment — charge $39.98 to cust-002'], 3);
+        assert.equal(attempts['store.charge_payment — charge $39.98 to cust-002 (asked again, to undo it)'], 1);
       });
     });
   });

@@ -1,4 +1,5 @@
 import type { McpPool } from '../mcp/pool.js';
+import { businessFailuresWithoutStacks } from '../shared/business-failure.js';
 import { createLlmActivities } from './llm.js';
 import { createToolActivities } from './mcp.js';
 import { createTextActivities } from './text.js';
@@ -9,13 +10,13 @@ export interface ActivityDeps {
   mcp: McpPool;
 }
 
-/** Every activity the worker registers, grouped by what they touch. */
+/** Every activity the worker registers, grouped by what they touch; business failures leave without a stack trace. */
 export function createActivities(deps: ActivityDeps) {
-  return {
+  return businessFailuresWithoutStacks({
     ...createToolActivities(deps.mcp),
     ...createTextActivities(),
     ...createLlmActivities(),
-  };
+  });
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -33,18 +33,13 @@ import {
   type ToolAnnotations,
   type ToolSafety,
 } from '../shared/tool-retry.js';
+import { toolResultOf, toolText, type ToolResult } from '../shared/tool-result.js';
 import { describeIssues } from '../shared/validation.js';
 
 export type { ToolCall } from '../shared/tool-call.js';
 
-/** A tool's result, JSON-serialisable for workflow history. */
-export interface ToolResult {
-  /** The MCP content blocks as the server sent them. */
-  content: CallToolResult['content'];
-  structuredContent?: Record<string, unknown>;
-  /** The text blocks joined by newlines: what most callers want. */
-  text: string;
-}
+/** A tool's result as recorded in workflow history: one clean value (see src/shared/tool-result.ts). */
+export type { ToolResult } from '../shared/tool-result.js';
 
 /** What `listTools` reports per tool. */
 export interface ToolInfo {
@@ -74,8 +69,6 @@ export function createToolActivities(pool: McpPool, options: ToolActivityOptions
   const fsServer = options.filesystemServer ?? 'filesystem';
   const defaultTimeoutMs = options.defaultTimeoutMs ?? 60_000;
   const call = (raw: ToolCall) => runToolCall(pool, raw, defaultTimeoutMs);
-  const structuredText = (result: ToolResult) =>
-    typeof result.structuredContent?.content === 'string' ? result.structuredContent.content : result.text;
 
   return {
     /** Calls any tool of any configured server. */
@@ -93,7 +86,7 @@ export function createToolActivities(pool: McpPool, options: ToolActivityOptions
 
     /** filesystem.read_text_file: the file's text (optionally only its first or last lines). */
     async fsReadTextFile(input: { path: string; head?: number; tail?: number }): Promise<string> {
-      return structuredText(await call({ server: fsServer, tool: 'read_text_file', args: input }));
+      return toolText(await call({ server: fsServer, tool: 'read_text_file', args: input }));
     },
 
     /** filesystem.write_file: creates or replaces the file (idempotent: the same content twice is one effect). */
@@ -104,7 +97,7 @@ export function createToolActivities(pool: McpPool, options: ToolActivityOptions
 
     /** filesystem.list_directory: the entries of a directory. */
     async fsListDirectory(input: { path: string }): Promise<Array<{ name: string; type: 'file' | 'directory' }>> {
-      const text = structuredText(await call({ server: fsServer, tool: 'list_directory', args: input }));
+      const text = toolText(await call({ server: fsServer, tool: 'list_directory', args: input }));
       return text.split('\n').flatMap((line) => {
         const match = /^\[(FILE|DIR)\] (.+)$/.exec(line.trim());
         return match ? [{ name: match[2], type: match[1] === 'DIR' ? 'directory' as const : 'file' as const }] : [];
@@ -113,7 +106,7 @@ export function createToolActivities(pool: McpPool, options: ToolActivityOptions
 
     /** filesystem.search_files: paths matching a glob pattern under a directory. */
     async fsSearchFiles(input: { path: string; pattern: string; excludePatterns?: string[] }): Promise<string[]> {
-      const text = structuredText(await call({ server: fsServer, tool: 'search_files', args: input }));
+      const text = toolText(await call({ server: fsServer, tool: 'search_files', args: input }));
       return text === 'No matches found' ? [] : text.split('\n').filter(Boolean);
     },
   };
@@ -186,11 +179,7 @@ async function runToolCall(pool: McpPool, raw: ToolCall, defaultTimeoutMs: numbe
     const { failure, applied } = failureForErrorResult(result, label);
     throw guarded(failure, applied, safety, ctx, attempt, tool, call);
   }
-  return redactDeep({
-    content: result.content,
-    ...(result.structuredContent ? { structuredContent: result.structuredContent } : {}),
-    text: textOf(result),
-  }, redactSecrets);
+  return redactDeep(toolResultOf(result), redactSecrets);
 }
 
 /** Whether a failed request may have had its effect: `no` (certainly not), or `unknown`. */

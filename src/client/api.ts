@@ -2,7 +2,9 @@
  * The typed Orchestra client: validates input with the workflow's own schema before anything starts, starts runs with
  * readable ids, summaries and search attributes, follows progress, and talks to running workflows.
  */
+import { randomUUID } from 'node:crypto';
 import { Client, Connection, WorkflowFailedError, type WorkflowExecutionInfo, type WorkflowHandle } from '@temporalio/client';
+import type { History } from '@temporalio/common/lib/proto-utils.js';
 import type { z } from 'zod';
 import { runUrl, temporalTarget, type TemporalTarget } from '../runtime/connection.js';
 import { catalog, isWorkflowType, type WorkflowType } from '../schemas/catalog.js';
@@ -11,6 +13,7 @@ import { PROGRESS_QUERY } from '../shared/progress.js';
 import { PATTERN } from '../shared/search-attributes.js';
 import { TASK_QUEUE } from '../shared/task-queues.js';
 import { describeIssues } from '../shared/validation.js';
+import { resetPoint, type ResetTarget } from './reset.js';
 
 export type InputOf<T extends WorkflowType> = z.input<(typeof catalog)[T]['input']>;
 export type ResultOf<T extends WorkflowType> = z.output<(typeof catalog)[T]['output']>;
@@ -147,6 +150,57 @@ export class Orchestra {
     await this.client.workflow.getHandle(workflowId).cancel();
   }
 
+  async terminate(workflowId: string, reason?: string): Promise<void> {
+    await this.client.workflow.getHandle(workflowId).terminate(reason);
+  }
+
+  /** The run's full event history (the latest run of the id). */
+  async history(workflowId: string): Promise<History> {
+    return this.client.workflow.getHandle(workflowId).fetchHistory();
+  }
+
+  /**
+   * Temporal's reset: a new run of the same workflow id that replays the history up to the chosen point and runs the
+   * rest again (see src/client/reset.ts). The old run, if still running, is terminated by the server.
+   */
+  async reset(workflowId: string, target: ResetTarget, reason: string): Promise<{ runId: string; resetToEventId: number }> {
+    const described = await this.describe(workflowId);
+    const resetToEventId = resetPoint(await this.history(workflowId), target);
+    const response: { runId?: string | null } = await this.client.workflowService.resetWorkflowExecution({
+      namespace: this.client.options.namespace,
+      workflowExecution: { workflowId, runId: described.runId },
+      reason,
+      // An int64 in the proto: protobufjs encodes a JS number for it (typed as Long, which is not our dependency).
+      workflowTaskFinishEventId: resetToEventId as never,
+      requestId: randomUUID(),
+    });
+    return { runId: response.runId ?? '', resetToEventId };
+  }
+
+  /**
+   * The signal names the run's workflow code handles, from Temporal's built-in metadata query (answered by a worker);
+   * undefined when no worker answers within `withinMs`.
+   */
+  async signalNames(workflowId: string, withinMs = 5_000): Promise<string[] | undefined> {
+    const handle = this.client.workflow.getHandle(workflowId);
+    try {
+      const metadata = await this.client.connection.withDeadline(Date.now() + withinMs, () =>
+        handle.query<{ definition?: { signalDefinitions?: Array<{ name?: string }> } }>('__temporal_workflow_metadata'));
+      return (metadata.definition?.signalDefinitions ?? []).map((d) => d.name ?? '').filter(Boolean);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The progress query, given at most `withinMs` (a closed run's query needs a worker to replay it). */
+  async progressWithin(workflowId: string, withinMs = 5_000): Promise<Progress | undefined> {
+    try {
+      return await this.client.connection.withDeadline(Date.now() + withinMs, () => this.progress(workflowId));
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Recent runs, newest first; `query` is a Temporal visibility query, e.g. `OrchestraPattern = "reminder"`. */
   async list(query?: string, limit = 20): Promise<WorkflowExecutionInfo[]> {
     const runs: WorkflowExecutionInfo[] = [];
@@ -173,7 +227,7 @@ export class Orchestra {
 /** Checks input against the workflow's schema without a server: returns the parsed value or throws InvalidInputError. */
 export function validateInput<T extends WorkflowType>(type: T, input: unknown): z.output<(typeof catalog)[T]['input']> {
   const result = specOf(type).input.safeParse(input);
-  if (!result.success) throw new InvalidInputError(type, describeIssues(result.error));
+  if (!result.success) throw new InvalidInputError(type, describeIssues(result.error, input));
   return result.data as z.output<(typeof catalog)[T]['input']>;
 }
 

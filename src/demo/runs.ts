@@ -149,7 +149,7 @@ export function demoRuns(stamp: string): DemoRun[] {
       input: { request: 'Admin access to the payouts dashboard for the Q3 audit', requester: 'ada@example.com' },
       interact: async (act) => {
         await act.waitForStep((step) => step.startsWith('waiting for approval'));
-        await act.update(DECIDE_UPDATE, [{ decision: 'approve', approver: 'Grace Hopper', comment: 'audit access until the end of Q3' }]);
+        await act.update(DECIDE_UPDATE, [{ decision: 'approved', approver: 'Grace Hopper', comment: 'audit access until the end of Q3' }]);
       },
     }),
     run({

@@ -15,9 +15,15 @@ const APPROVER_FORMAT = 'must be a name (2–64 letters, digits, spaces, . \' _ 
 
 export const Approver = z.string().trim().regex(APPROVER_PATTERN, APPROVER_FORMAT);
 
-/** What a person sends through the `decide` update. */
+/** The words of a decision, the same going in (the `decide` update) and coming out (the record, the result). */
+export const DECISIONS = ['approved', 'denied'] as const;
+/** Earlier runs sent `approve` / `deny`: still read, as the same decisions (replayed histories carry them). */
+const LEGACY_DECISION: Record<string, (typeof DECISIONS)[number]> = { approve: 'approved', deny: 'denied' };
+
+/** What a person sends through the `decide` update: `{"decision":"approved"|"denied","approver":…,"comment"?:…}`. */
 export const ApprovalDecision = z.strictObject({
-  decision: z.enum(['approve', 'deny'], { error: 'must be "approve" or "deny"' }),
+  decision: z.preprocess((v) => (typeof v === 'string' && Object.hasOwn(LEGACY_DECISION, v) ? LEGACY_DECISION[v] : v),
+    z.enum(DECISIONS, { error: (issue) => (issue.input === undefined ? 'required' : 'must be "approved" or "denied"') })),
   approver: Approver,
   comment: z.string().trim().max(1000, 'must be at most 1000 characters').optional(),
 });
@@ -25,7 +31,7 @@ export type ApprovalDecision = z.input<typeof ApprovalDecision>;
 
 /** A decision as recorded (and answered by the `approval` query and the workflow's result). */
 export const ApprovalRecord = z.object({
-  decision: z.enum(['approved', 'denied']),
+  decision: z.enum(DECISIONS),
   approver: z.string(),
   comment: z.string().optional(),
   /** Workflow time of the decision, ISO 8601. */

@@ -12,8 +12,8 @@ export type CallToolsInput = z.input<typeof CallToolsInput>;
 export const ToolCallOutcome = z.object({
   call: z.string(),
   ok: z.boolean(),
-  text: z.string().optional(),
-  structuredContent: z.record(z.string(), z.unknown()).optional(),
+  /** The tool's result: its structured content, else its text (parsed when it is JSON). */
+  result: z.unknown().optional(),
   error: z.object({ type: z.string(), message: z.string() }).optional(),
 });
 

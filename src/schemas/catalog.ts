@@ -26,7 +26,11 @@ export interface WorkflowSpec<I extends z.ZodType = z.ZodType, O extends z.ZodTy
   workflowId(input: z.output<I>, unique: string): string;
   /** The one-line static summary shown in the Web UI. */
   summary(input: z.output<I>): string;
+  /** An input that runs as written against the demo setup (`orchestra describe <type>` prints it). */
+  example: z.input<I>;
   interactions?: Record<string, Interaction>;
+  /** Queries beyond `progress`, which every workflow answers. */
+  queries?: Record<string, string>;
 }
 
 function spec<I extends z.ZodType, O extends z.ZodType>(s: WorkflowSpec<I, O>): WorkflowSpec<I, O> {
@@ -39,6 +43,7 @@ export const catalog = {
     description: 'Calls MCP tools of any configured server as durable activities, one after another.',
     input: CallToolsInput,
     output: CallToolsResult,
+    example: { calls: [{ server: 'filesystem', tool: 'list_directory', args: { path: 'logs' } }] },
     workflowId: (input, unique) => `call-tools-${input.calls[0].server}-${input.calls[0].tool.replace(/[^A-Za-z0-9_-]/g, '')}-${unique}`,
     summary: (input) => `${input.calls.length} MCP tool call${input.calls.length === 1 ? '' : 's'}: ${
       [...new Set(input.calls.map((c) => `${c.server}.${c.tool}`))].slice(0, 3).join(', ')}`,
@@ -47,6 +52,7 @@ export const catalog = {
     description: 'Durable reminder: waits (a day by default) on a timer that survives restarts, then delivers once.',
     input: ReminderInput,
     output: ReminderResult,
+    example: { recipient: 'ada@example.com', message: 'Stand-up', delay: '10s' },
     workflowId: (input, unique) => `reminder-${input.recipient.split('@')[0].replace(/[^A-Za-z0-9]/g, '')}-${unique}`,
     summary: (input) => `Remind ${input.recipient} in ${input.delay}`,
     interactions: {
@@ -59,6 +65,7 @@ export const catalog = {
       'expedite HIGH/CRITICAL (SLA 4 h / 1 h), escalate to senior support with a ticket.',
     input: RouteRequestInput,
     output: RouteRequestResult,
+    example: { request: 'Important: billing charged twice', customerId: 'cust-001' },
     workflowId: (input, unique) => `route-request-${
       input.inboxFile ? input.inboxFile.split('/').pop()!.replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_-]/g, '') : input.customerId ?? 'text'}-${unique}`,
     summary: (input) => `Route ${input.inboxFile ?? JSON.stringify(oneLine(input.request ?? '', 60))}${input.customerId ? ` from ${input.customerId}` : ''}`,
@@ -68,21 +75,29 @@ export const catalog = {
       '(24 h by default); premium and standard requests are processed directly.',
     input: AccessRequestInput,
     output: AccessRequestResult,
+    example: { request: 'Admin access to the payouts dashboard', requester: 'ada@example.com' },
     workflowId: (input, unique) => `access-request-${(input.requester ?? 'anonymous').split('@')[0].replace(/[^A-Za-z0-9_-]/g, '') || 'user'}-${unique}`,
     summary: (input) => `Access request${input.requester ? ` from ${input.requester}` : ''}: ${oneLine(input.request, 60)}`,
     interactions: {
       decide: {
         kind: 'update',
-        description: 'Approve or deny the pending admin request (orchestra approve <id> --by <name> [--deny] [--comment …])',
+        description: 'Decide the pending admin request: {"decision":"approved"|"denied","approver":…} (or orchestra approve <id> --by <name> [--deny])',
         schema: ApprovalDecision,
       },
     },
+    queries: { approval: 'The approval gate: the pending request, or the recorded decision, or when it timed out' },
   }),
   orderSaga: spec({
     description: 'Order saga: create account → charge → confirm → reserve stock → shipping label; on failure or cancellation '
       + 'each step is undone in reverse (delete account, refund, cancellation notice, restore stock, cancel label).',
     input: OrderSagaInput,
     output: OrderSagaResult,
+    example: {
+      orderId: 'ord-1001',
+      customer: { id: 'cust-001', name: 'Acme Corporation', email: 'billing@acme.example' },
+      items: [{ sku: 'WIDGET-001', quantity: 2 }, { sku: 'CABLE-004', quantity: 3 }],
+      shippingAddress: { name: 'Acme Receiving', street: '1 Market Street', city: 'San Francisco', postalCode: '94105', country: 'US' },
+    },
     workflowId: (input, unique) => `order-saga-${input.orderId}-${unique}`,
     summary: (input) => `Order ${input.orderId} for ${input.customer.name} (${input.customer.id}): `
       + `${input.items.map((item) => `${item.quantity} × ${item.sku}`).join(', ')} to ${input.shippingAddress.city}, ${input.shippingAddress.country.toUpperCase()}`,
@@ -93,6 +108,14 @@ export const catalog = {
       + 'tolerance (default half must complete). Past 1,000 branches it splits into child workflows.',
     input: ParallelAggregateInput,
     output: ParallelAggregateResult,
+    example: {
+      title: 'customers and refunds',
+      maxConcurrency: 4,
+      branches: [
+        { kind: 'tool', id: 'user_data', server: 'store', tool: 'query', args: { sql: 'SELECT * FROM user_data LIMIT 5' } },
+        { kind: 'text', id: 'mood', analysis: 'sentiment', text: 'A great, quick setup.' },
+      ],
+    },
     workflowId: (input, unique) => `parallel-aggregate-${
       (input.title ?? 'branches').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'branches'}-${unique}`,
     summary: (input) => `${input.title ? `${input.title}: ` : ''}${input.branches.length} branch${input.branches.length === 1 ? '' : 'es'}, `
@@ -108,6 +131,7 @@ export const catalog = {
       + 'the quality reaches the target or the iteration limit (continue-as-new keeps long loops bounded).',
     input: RefineUntilQualityInput,
     output: RefineUntilQualityResult,
+    example: { query: 'workflow retries' },
     workflowId: (input, unique) => `refine-${slugOf(input.query)}-${unique}`,
     summary: (input) => `Refine "${input.query}" until quality ≥ ${input.targetQuality} (at most ${input.maxIterations} searches)`,
   }),
@@ -117,6 +141,7 @@ export const catalog = {
       + 'and the result says which.',
     input: BlogDraftInput,
     output: BlogDraftResult,
+    example: { topic: 'Durable workflows with retries and timeouts' },
     workflowId: (input, unique) => `blog-draft-${slugOf(input.topic)}-${unique}`,
     summary: (input) => `Blog post on "${input.topic}"${input.audience ? ` for ${input.audience}` : ''}`
       + ` (${input.sections} sections, ${input.generator === 'offline' ? 'offline composer' : 'LLM if configured'})`,
@@ -127,6 +152,7 @@ export const catalog = {
       + 'configured, retrying then falling back to TextRank) and writes a Markdown newsletter back to the sandbox.',
     input: NewsDigestInput,
     output: NewsDigestResult,
+    example: { interests: ['AI', 'machine learning'] },
     workflowId: (input, unique) => `news-digest-${slugOf(input.title)}-${unique}`,
     summary: (input) => `${input.title}: ${input.feeds ? `${input.feeds.length} feeds` : 'every feed in feeds/'}, `
       + `interests ${input.interests.join(', ')}`,

@@ -3,7 +3,7 @@
  * the CLI's `orchestra approve`, so they are spelled once.
  */
 
-/** The update that delivers a person's decision (`{ decision: 'approve' | 'deny', approver, comment? }`). */
+/** The update that delivers a person's decision (`{ decision: 'approved' | 'denied', approver, comment? }`). */
 export const DECIDE_UPDATE = 'decide';
 
 /** The query answering the gate's state: the pending request, the recorded decision, or the timeout. */

@@ -4,6 +4,9 @@ export interface Progress {
   step: string;
   /** Overall state: running, waiting (on a person, a timer or an event), or finished. */
   state: 'running' | 'waiting' | 'completed' | 'failed';
+  /** Once finished: the business outcome in the pattern's words (`completed`, `compensated`, `partial`, `escalated`,
+   * `denied`, …); also the run's OrchestraOutcome search attribute. */
+  outcome?: string;
   /** Units done and total, where the pattern counts something (branches, steps, iterations). */
   done?: number;
   total?: number;

@@ -9,5 +9,7 @@ export const STATUS = defineSearchAttributeKey('OrchestraStatus', SearchAttribut
 export const PRIORITY = defineSearchAttributeKey('OrchestraPriority', SearchAttributeType.KEYWORD);
 export const ROUTE = defineSearchAttributeKey('OrchestraRoute', SearchAttributeType.KEYWORD);
 export const ESCALATED = defineSearchAttributeKey('OrchestraEscalated', SearchAttributeType.BOOL);
+/** A finished run's business outcome in the pattern's words (completed, compensated, partial, escalated, denied, …). */
+export const OUTCOME = defineSearchAttributeKey('OrchestraOutcome', SearchAttributeType.KEYWORD);
 
-export const ALL_SEARCH_ATTRIBUTES = [PATTERN, STATUS, PRIORITY, ROUTE, ESCALATED];
+export const ALL_SEARCH_ATTRIBUTES = [PATTERN, STATUS, PRIORITY, ROUTE, ESCALATED, OUTCOME];

@@ -81,7 +81,7 @@ export async function accessRequest(raw: AccessRequestInput): Promise<AccessRequ
     },
   }, { idempotencyKey: stepKey('audit'), summary: `audit: access ${granted ? 'granted' : 'denied'} (${userType})` });
 
-  progress.update({ step: `${outcome}: ${userType} request`, state: 'completed' });
+  progress.update({ step: `${outcome}: ${userType} request`, state: 'completed', outcome: escalationTicketId ? 'escalated' : outcome });
   return {
     userType,
     requiresApproval,

@@ -8,7 +8,6 @@
  * stages fall back to the offline composer and the result records where and why. The review always checks the final
  * text (length, headings, citations, how much of the topic it covers); with a model it also revises it.
  */
-import { ApplicationFailure } from '@temporalio/workflow';
 import { BlogDraftInput, type BlogDraftResult } from '../schemas/blog-draft.js';
 import type { ComposedDraft, ResearchSnippet } from '../text/index.js';
 import { Fallback, type Ran } from './support/fallback.js';
@@ -17,6 +16,7 @@ import { textActivities as text } from './support/text-analysis.js';
 import { generateText, LLM_NOT_CONFIGURED } from './support/llm.js';
 import { ProgressReporter } from './support/progress.js';
 import { store } from './support/tools.js';
+import { businessFailure } from '../shared/business-failure.js';
 
 
 const WRITER = 'You are a careful technical writer. Use only facts from the research notes you are given, and cite them '
@@ -42,8 +42,8 @@ export async function blogDraft(raw: BlogDraftInput): Promise<BlogDraftResult> {
   const found = await store<{ results: SearchHit[] }>('search_documents',
     { query: input.topic, limit: input.researchLimit, ...(input.tag ? { tag: input.tag } : {}) }, { readOnly: true });
   if (found.results.length === 0) {
-    progress.update({ step: 'no research found', state: 'failed' });
-    throw ApplicationFailure.create({ type: 'NoResearchFound', message: `no document in the knowledge base matches "${input.topic}"`, nonRetryable: true });
+    progress.update({ step: 'no research found', state: 'failed', outcome: 'no_research' });
+    throw businessFailure({ type: 'NoResearchFound', message: `no document in the knowledge base matches "${input.topic}"` });
   }
   const documents = await Promise.all(found.results.map((hit) =>
     store<{ document: StoredDocument }>('get_document', { id: hit.id }, { readOnly: true }).then((r) => r.document)));
@@ -96,6 +96,7 @@ export async function blogDraft(raw: BlogDraftInput): Promise<BlogDraftResult> {
       + (result.fallback ? ` (fell back at ${result.fallback.stage}: ${result.fallback.errorType})` : ''),
     done: 4,
     state: 'completed',
+    outcome: result.fallback ? 'fell_back' : 'completed',
     details: { generator: result.generator, stages, fallback: result.fallback ?? null, research: result.research.length },
   });
   return result;

@@ -19,7 +19,7 @@ export async function callTools(raw: CallToolsInput): Promise<CallToolsResult> {
     progress.update({ step: name, done: index, total: input.calls.length });
     try {
       const result = await callTool(call);
-      outcomes.push({ call: name, ok: true, text: result.text, structuredContent: result.structuredContent });
+      outcomes.push({ call: name, ok: true, result });
     } catch (err) {
       if (input.stopOnError || !(err instanceof ActivityFailure)) throw err;
       const cause = err.cause instanceof ApplicationFailure ? err.cause : undefined;
@@ -28,6 +28,6 @@ export async function callTools(raw: CallToolsInput): Promise<CallToolsResult> {
   }
 
   const failed = outcomes.filter((o) => !o.ok).length;
-  progress.update({ step: failed ? `${failed} of ${outcomes.length} calls failed` : 'all calls succeeded', state: 'completed', done: outcomes.length });
+  progress.update({ step: failed ? `${failed} of ${outcomes.length} calls failed` : 'all calls succeeded', state: 'completed', outcome: failed === 0 ? 'completed' : failed < outcomes.length ? 'partial' : 'failed', done: outcomes.length });
   return { outcomes, succeeded: outcomes.length - failed, failed };
 }

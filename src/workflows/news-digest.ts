@@ -13,7 +13,7 @@
  *
  * Each stage's counts show in the run's current details (Web UI) and the `progress` query.
  */
-import { ApplicationFailure, workflowInfo } from '@temporalio/workflow';
+import { workflowInfo } from '@temporalio/workflow';
 import {
   NEWS_CATEGORIES,
   NewsDigestInput,
@@ -27,7 +27,8 @@ import { parseInput } from './support/input.js';
 import { textActivities as text } from './support/text-analysis.js';
 import { generateText, LLM_NOT_CONFIGURED } from './support/llm.js';
 import { ProgressReporter } from './support/progress.js';
-import { callTool } from './support/tools.js';
+import { callTool, toolText } from './support/tools.js';
+import { businessFailure } from '../shared/business-failure.js';
 
 
 /** Each category's vocabulary, matched by stem with BM25 (the seed matched a few title words). */
@@ -147,7 +148,7 @@ export async function newsDigest(raw: NewsDigestInput): Promise<NewsDigestResult
   if (directory) await callTool({ server: 'filesystem', tool: 'create_directory', args: { path: directory } });
   await callTool({ server: 'filesystem', tool: 'write_file', args: { path, content: markdown } }, { summary: `filesystem.write_file ${path}` });
   stage(5, `written ${path}`, { line: `${articles.length} articles`, counts: { written: path } });
-  progress.update({ step: [`written ${path}`, ...done].join(' · '), state: 'completed' });
+  progress.update({ step: [`written ${path}`, ...done].join(' · '), state: 'completed', outcome: 'completed' });
 
   return {
     title: input.title,
@@ -165,24 +166,22 @@ export async function newsDigest(raw: NewsDigestInput): Promise<NewsDigestResult
 /** The feed files in `feeds/`, through the filesystem server. */
 async function feedFiles(): Promise<string[]> {
   const listing = await callTool({ server: 'filesystem', tool: 'list_directory', args: { path: FEED_DIRECTORY } }, { readOnly: true });
-  const files = textOf(listing).split('\n').flatMap((line) => {
+  const files = toolText(listing).split('\n').flatMap((line) => {
     const match = /^\[FILE\] (.+\.(?:xml|rss|atom))$/i.exec(line.trim());
     return match ? [`${FEED_DIRECTORY}/${match[1]}`] : [];
   }).sort();
   if (files.length === 0) {
-    throw ApplicationFailure.create({ type: 'NoFeeds', message: `no feed files (.xml, .rss, .atom) in ${FEED_DIRECTORY}/`, nonRetryable: true });
+    throw businessFailure({ type: 'NoFeeds', message: `no feed files (.xml, .rss, .atom) in ${FEED_DIRECTORY}/` });
   }
   return files;
 }
 
 async function readFeed(path: string): Promise<ParsedFeed> {
-  const xml = textOf(await callTool({ server: 'filesystem', tool: 'read_text_file', args: { path } }, { readOnly: true }));
+  const xml = toolText(await callTool({ server: 'filesystem', tool: 'read_text_file', args: { path } }, { readOnly: true }));
   return text.parseFeed.executeWithOptions({ summary: `parse ${path}` }, [{ xml }]);
 }
 
-function textOf(result: { structuredContent?: Record<string, unknown>; text: string }): string {
-  return typeof result.structuredContent?.content === 'string' ? result.structuredContent.content : result.text;
-}
+
 
 /** The same story in two feeds (same link, or same title) counts once. */
 function uniqueArticles(items: FeedItem[]): FeedItem[] {

@@ -1,4 +1,4 @@
-import { ApplicationFailure, isCancellation, log, patched, workflowInfo, type RetryPolicy } from '@temporalio/workflow';
+import { isCancellation, log, patched, workflowInfo, type RetryPolicy } from '@temporalio/workflow';
 import { STORE_ERROR_TYPES } from '../mcp/store/errors.js';
 import type {
   CancelNotificationResult, CancelShippingLabelResult, DeleteUserResult, GetProductsResult, NotificationResult, PaymentResult, QueryResult,
@@ -10,6 +10,7 @@ import { COMPENSATION_RETRY, Compensations, nothingToUndo, type SagaStep } from 
 import { parseInput } from './support/input.js';
 import { ProgressReporter } from './support/progress.js';
 import { stepKey, store } from './support/tools.js';
+import { businessFailure } from '../shared/business-failure.js';
 
 /** The store bills in one currency; every seeded account uses it. */
 const CURRENCY = 'USD';
@@ -60,8 +61,8 @@ export async function orderSaga(raw: OrderSagaInput): Promise<OrderSagaResult> {
     const result = ledger.end(saga, saga.failed ? 'compensation_failed' : 'compensated', isCancellation(err));
     if (!isCancellation(err)) return result;
     if (saga.failed) {
-      throw ApplicationFailure.create({
-        type: 'CompensationFailed', nonRetryable: true, details: [result],
+      throw businessFailure({
+        type: 'CompensationFailed', details: [result],
         message: `cancelled, but ${failedUndos(result)} could not be undone: ${result.transactionId} needs a person`,
       });
     }
@@ -159,8 +160,8 @@ async function priceOrder(order: OrderSagaOrder, ledger: SagaLedger): Promise<nu
   const prices = new Map((await catalogPrices(skus)).map((product) => [product.sku, product.price]));
   const unknown = order.items.flatMap((item, index) => (prices.has(item.sku) ? [] : [`items[${index}].sku: no product ${item.sku} in the catalog`]));
   if (unknown.length) {
-    ledger.progress.update({ step: 'unknown product', state: 'failed' });
-    throw ApplicationFailure.create({ type: 'UnknownProduct', message: unknown.join('; '), nonRetryable: true });
+    ledger.progress.update({ step: 'unknown product', state: 'failed', outcome: 'rejected' });
+    throw businessFailure({ type: 'UnknownProduct', message: unknown.join('; ') });
   }
   ledger.amount = order.items.reduce((sum, item) => sum + prices.get(item.sku)! * item.quantity, 0);
   return ledger.amount;
@@ -229,7 +230,7 @@ class SagaLedger {
       compensation_failed: `${cancelled ? 'cancelled' : failed}; compensation failed: ${failedUndos(result)} — needs a person`,
     }[status];
     if (status === 'compensation_failed') log.error('order saga could not be fully undone', { transactionId: result.transactionId, compensations: result.compensations });
-    this.progress.update({ step, state: status === 'compensation_failed' ? 'failed' : 'completed', done: saga.executed.length, details: result });
+    this.progress.update({ step, state: status === 'compensation_failed' ? 'failed' : 'completed', outcome: status, done: saga.executed.length, details: result });
     return result;
   }
 }

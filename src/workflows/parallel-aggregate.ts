@@ -12,7 +12,6 @@
  * fan-out either way.
  */
 import {
-  ApplicationFailure,
   CancellationScope,
   CancelledFailure,
   defineSignal,
@@ -43,10 +42,11 @@ import { retryPolicyFor } from '../shared/tool-retry.js';
 import { validate } from '../shared/validation.js';
 import { settleBounded } from './support/concurrency.js';
 import { describeFailure } from './support/failures.js';
-import { parseInput } from './support/input.js';
+import { parseInput, rejectedUpdate } from './support/input.js';
 import { ProgressReporter } from './support/progress.js';
 import { analyzeText } from './support/text-analysis.js';
 import { callTool, stepKey } from './support/tools.js';
+import { businessFailure } from '../shared/business-failure.js';
 
 /** Counts at the moment a stop was asked for. */
 export interface StopAnswer {
@@ -94,9 +94,9 @@ export async function parallelAggregate(raw: ParallelAggregateInput): Promise<Pa
     return { ...tolerance.counts(), pending: tolerance.total - tolerance.settled };
   }, {
     validator: (request) => {
-      if (finished) throw new Error('the fan-out has already finished');
+      if (finished) throw rejectedUpdate('the fan-out has already finished');
       const parsed = validate(StopRequest, request);
-      if (!parsed.ok) throw new Error(parsed.message);
+      if (!parsed.ok) throw rejectedUpdate(parsed.message);
     },
   });
 
@@ -104,21 +104,22 @@ export async function parallelAggregate(raw: ParallelAggregateInput): Promise<Pa
   const settled = await fanOut.run();
   finished = true;
 
-  if (CancellationScope.current().consideredCancelled) {
-    progress.update({ step: 'cancelled', state: 'failed' });
-    throw new CancelledFailure('the fan-out was cancelled');
-  }
   const aggregate = aggregateOf(settled, {
     title: input.title,
     required: tolerance.required,
     startedAt,
     partitions: fanOut.partitions,
   });
-  if (aggregate.status === 'failed') {
-    progress.update({ step: aggregate.summary, state: 'failed' });
-    throw ApplicationFailure.create({ type: 'ToleranceNotMet', message: aggregate.summary, nonRetryable: true, details: [aggregate] });
+  if (CancellationScope.current().consideredCancelled) {
+    // A cancelled run carries no result: the branches that completed stay readable through the progress query.
+    progress.update({ step: 'cancelled', state: 'failed', outcome: 'cancelled', details: { aggregate } });
+    throw new CancelledFailure('the fan-out was cancelled');
   }
-  progress.update({ step: aggregate.summary, state: 'completed' });
+  if (aggregate.status === 'failed') {
+    progress.update({ step: aggregate.summary, state: 'failed', outcome: aggregate.status });
+    throw businessFailure({ type: 'ToleranceNotMet', message: aggregate.summary, details: [aggregate] });
+  }
+  progress.update({ step: aggregate.summary, state: 'completed', outcome: aggregate.status });
   return aggregate;
 }
 
@@ -140,7 +141,7 @@ export async function parallelAggregatePartition(raw: PartitionInput): Promise<P
   setHandler(stopPartitionSignal, (reason) => fanOut.stop(reason));
   progress.update({ step, done, total });
   const { branches, results } = await fanOut.run();
-  progress.update({ step: `${branches.filter((b) => b.status === 'completed').length} of ${total} branches completed`, state: 'completed' });
+  progress.update({ step: `${branches.filter((b) => b.status === 'completed').length} of ${total} branches completed`, state: 'completed', outcome: 'completed' });
   return { startedAtMs, branches, results };
 }
 
@@ -243,11 +244,11 @@ async function runBranch(branch: NamedBranch, settings: FanOutSettings): Promise
   };
   const result = await callTool(call, {
     readOnly: branch.readOnly,
-    summary: `${branch.id}: ${describeToolCall(call)}`,
+    summary: `${describeToolCall(call)} — branch ${branch.id}`,
     scheduleToCloseTimeout,
     retry: { ...retryPolicyFor(branch.readOnly ? { readOnlyHint: true } : undefined, true), ...retryPolicy(retry) },
   });
-  return result.structuredContent ?? result.text;
+  return result;
 }
 
 function retryPolicy(retry: BranchRetry | undefined): RetryPolicy {

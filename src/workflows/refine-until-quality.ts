@@ -29,7 +29,7 @@
  * iteration history, the best result and the terms tried, so a long loop keeps a bounded history and the `progress`
  * query answers across runs.
  */
-import { ApplicationFailure, continueAsNew, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, workflowInfo } from '@temporalio/workflow';
 import {
   RefineUntilQualityInput,
   type RefinedResult,
@@ -42,6 +42,7 @@ import { parseInput } from './support/input.js';
 import { textActivities as text } from './support/text-analysis.js';
 import { ProgressReporter } from './support/progress.js';
 import { store } from './support/tools.js';
+import { businessFailure } from '../shared/business-failure.js';
 
 
 export const QUALITY_MEASURE = 'aspect coverage@k: mean over the terms of the original query of min(1, n / ⌈k/2⌉), '
@@ -144,6 +145,7 @@ export async function refineUntilQuality(raw: RefineUntilQualityInput, carried?:
       progress.update({
         step: `${stopReason.replace('_', ' ')}: quality ${best.quality} after ${iteration} iteration${iteration === 1 ? '' : 's'}`,
         state: 'completed',
+        outcome: stopReason,
       });
       return {
         query: input.query,
@@ -175,10 +177,9 @@ async function aspectsOf(query: string): Promise<string[]> {
   const [self] = await text.rankByRelevance({ query, documents: [{ id: 'query', text: query }] });
   if (!self || self.matchedTerms.length === 0) {
     // Only stop words ("the", "and"): nothing to judge results against. Told apart by the NLP tokenizer, so here.
-    throw ApplicationFailure.create({
+    throw businessFailure({
       type: 'InvalidInput',
       message: 'query: must contain a content word (not only stop words such as "the" or "and")',
-      nonRetryable: true,
     });
   }
   return self.matchedTerms;

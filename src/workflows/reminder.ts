@@ -2,7 +2,7 @@ import { condition, defineUpdate, setHandler } from '@temporalio/workflow';
 import { toMs } from '../schemas/common.js';
 import { ReminderInput, type ReminderResult, SnoozeRequest } from '../schemas/reminder.js';
 import { validate } from '../shared/validation.js';
-import { parseInput } from './support/input.js';
+import { parseInput, rejectedUpdate } from './support/input.js';
 import { ProgressReporter } from './support/progress.js';
 import { stepKey, store } from './support/tools.js';
 
@@ -23,7 +23,7 @@ export async function reminder(raw: ReminderInput): Promise<ReminderResult> {
 
   const whenDue = () => ({ dueAt: new Date(dueAt).toISOString() });
   const notDelivered = () => {
-    if (delivering) throw new Error('the reminder has already been delivered');
+    if (delivering) throw rejectedUpdate('the reminder has already been delivered');
   };
   setHandler(snoozeUpdate, (request) => {
     dueAt += toMs(SnoozeRequest.parse(request).by)!;
@@ -33,7 +33,7 @@ export async function reminder(raw: ReminderInput): Promise<ReminderResult> {
     validator: (request) => {
       notDelivered();
       const parsed = validate(SnoozeRequest, request);
-      if (!parsed.ok) throw new Error(parsed.message);
+      if (!parsed.ok) throw rejectedUpdate(parsed.message);
     },
   });
   setHandler(sendNowUpdate, () => {
@@ -55,7 +55,7 @@ export async function reminder(raw: ReminderInput): Promise<ReminderResult> {
   const delivery = await store<{ notification_id: string }>('send_notification',
     { recipient: input.recipient, subject: 'Reminder', body: input.message, channel: 'email' },
     { idempotencyKey: stepKey('deliver'), summary: `deliver reminder to ${input.recipient}` });
-  progress.update({ step: 'delivered', state: 'completed' });
+  progress.update({ step: 'delivered', state: 'completed', outcome: sentEarly ? 'sent_early' : 'delivered' });
   return {
     recipient: input.recipient,
     notificationId: delivery.notification_id,

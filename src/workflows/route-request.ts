@@ -79,7 +79,7 @@ export async function routeRequest(raw: RouteRequestInput): Promise<RouteRequest
     upsertSearchAttributes([{ key: ESCALATED, value: true }]);
   }
 
-  progress.update({ step: `${escalation ? 'escalated' : 'handled'}: ${c.type}, ${c.priority}`, state: 'completed', done: total, details: { escalated: !!escalation } });
+  progress.update({ step: `${escalation ? 'escalated' : 'handled'}: ${c.type}, ${c.priority}`, state: 'completed', outcome: escalation ? 'escalated' : 'handled', done: total, details: { escalated: !!escalation } });
   return {
     route: c.type,
     priority: c.priority,

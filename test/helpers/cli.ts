@@ -8,10 +8,10 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the real `orchestra` command (bin/orchestra.js) as a user would, with extra environment. */
-export function orchestraCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+/** Runs a program in the project root with extra environment, collecting its exit code and output. */
+export function runProcess(command: string, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(projectRoot, 'bin/orchestra.js'), ...args], {
+    const child = spawn(command, args, {
       cwd: projectRoot,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -23,4 +23,9 @@ export function orchestraCli(args: string[], env: Record<string, string> = {}): 
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** Runs the real `orchestra` command (bin/orchestra.js) as a user would, with extra environment. */
+export function orchestraCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return runProcess(process.execPath, [path.join(projectRoot, 'bin/orchestra.js'), ...args], env);
 }

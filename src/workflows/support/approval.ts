@@ -25,6 +25,7 @@ import {
 } from '../../schemas/approval.js';
 import { toMs, type Duration } from '../../schemas/common.js';
 import { APPROVAL_QUERY, DECIDE_UPDATE } from '../../shared/approval.js';
+import { rejectedUpdate } from './input.js';
 import type { ProgressReporter } from './progress.js';
 
 export const decideUpdate = defineUpdate<ApprovalAck, [ApprovalDecision]>(DECIDE_UPDATE);
@@ -42,7 +43,7 @@ export class ApprovalGate {
     setHandler(decideUpdate, (raw) => this.record(raw), {
       validator: (raw) => {
         const problem = decisionProblem(this.state, Date.now(), raw);
-        if (problem) throw new Error(problem);
+        if (problem) throw rejectedUpdate(problem);
       },
     });
     setHandler(approvalQuery, () => this.state);
@@ -87,7 +88,7 @@ export class ApprovalGate {
   private record(raw: ApprovalDecision): ApprovalAck {
     const d = ApprovalDecision.parse(raw);
     this.decision = {
-      decision: d.decision === 'approve' ? 'approved' : 'denied',
+      decision: d.decision,
       approver: d.approver,
       ...(d.comment ? { comment: d.comment } : {}),
       decidedAt: iso(Date.now()),

@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import type { z } from 'zod';
 import { validate } from '../../shared/validation.js';
+import { businessFailure } from '../../shared/business-failure.js';
 
 /**
  * Validates a workflow's input inside the workflow (inputs can arrive from any client, not only ours).
@@ -8,6 +9,14 @@ import { validate } from '../../shared/validation.js';
  */
 export function parseInput<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
   const parsed = validate(schema, raw);
-  if (!parsed.ok) throw ApplicationFailure.create({ type: 'InvalidInput', message: parsed.message, nonRetryable: true });
+  if (!parsed.ok) throw businessFailure({ type: 'InvalidInput', message: parsed.message });
   return parsed.value;
+}
+
+/**
+ * What an update validator throws: a non-retryable `InvalidUpdate` with the reason. Nothing is recorded; the caller
+ * gets the reason (the CLI exits 2). Built from a message, not from an Error, so no stack trace travels with it.
+ */
+export function rejectedUpdate(reason: string): ApplicationFailure {
+  return businessFailure({ type: 'InvalidUpdate', message: reason });
 }

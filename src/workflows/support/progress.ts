@@ -1,17 +1,20 @@
 import { defineQuery, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Progress } from '../../shared/progress.js';
 import { PROGRESS_QUERY } from '../../shared/progress.js';
-import { PATTERN, STATUS } from '../../shared/search-attributes.js';
+import { OUTCOME, PATTERN, STATUS } from '../../shared/search-attributes.js';
 
 export const progressQuery = defineQuery<Progress>(PROGRESS_QUERY);
 
 /**
  * A workflow's visible state: answers the `progress` query, keeps the Web UI's "current details" in step, and sets
- * the OrchestraStatus search attribute so runs can be filtered by where they are.
+ * the OrchestraStatus search attribute so runs can be filtered by where they are. A finished run names its business
+ * outcome (`outcome`): it leads the current details and is the OrchestraOutcome search attribute, set in the same
+ * upsert as the final status (so recording it adds no command).
  */
 export class ProgressReporter {
   private current: Progress = { step: 'starting', state: 'running' };
   private lastStatus?: string;
+  private lastOutcome?: string;
 
   constructor(pattern: string) {
     setHandler(progressQuery, () => this.current);
@@ -27,10 +30,12 @@ export class ProgressReporter {
       details: next.details ? { ...this.current.details, ...next.details } : this.current.details,
     };
     const counts = this.current.total !== undefined ? ` (${this.current.done ?? 0}/${this.current.total})` : '';
-    setCurrentDetails(`**${this.current.state}** — ${this.current.step}${counts}`);
-    if (this.current.state !== this.lastStatus) {
-      this.lastStatus = this.current.state;
-      upsertSearchAttributes([{ key: STATUS, value: this.current.state }]);
+    const { state, outcome } = this.current;
+    setCurrentDetails(`**${outcome ?? state}** — ${this.current.step}${counts}`);
+    if (state !== this.lastStatus || outcome !== this.lastOutcome) {
+      this.lastStatus = state;
+      this.lastOutcome = outcome;
+      upsertSearchAttributes([{ key: STATUS, value: state }, ...(outcome ? [{ key: OUTCOME, value: outcome }] : [])]);
     }
   }
 

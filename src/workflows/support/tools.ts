@@ -3,8 +3,9 @@
  * key argument, retried by a policy that fits what the call is (a read, or a write carrying an idempotency key).
  */
 import { proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
-import type { ToolActivities, ToolResult } from '../../activities/mcp.js';
+import type { ToolActivities } from '../../activities/mcp.js';
 import { describeToolCall, type ToolCall } from '../../shared/tool-call.js';
+import { recordedToolResult, type ToolResult } from '../../shared/tool-result.js';
 import { retryPolicyFor } from '../../shared/tool-retry.js';
 
 const activities = proxyActivities<ToolActivities>({
@@ -15,20 +16,29 @@ const activities = proxyActivities<ToolActivities>({
 export type CallOptions = Omit<ActivityOptions, 'summary'> & {
   /** Declares the call a read, so it is retried freely (the server's readOnlyHint says the same). */
   readOnly?: boolean;
-  /** Overrides the generated Web UI summary. */
+  /** The step in words (`charge $59.97 to cust-012`): the Web UI shows `store.charge_payment — charge $59.97 to cust-012`.
+   * Without it, the server, tool and key argument (`store.get_customer customer_id=cust-001`). */
   summary?: string;
 };
 
 export type { ToolResult };
+export { toolText } from '../../shared/tool-result.js';
 
-/** Calls a tool of a configured MCP server as a durable activity. */
-export function callTool(call: ToolCall, options: CallOptions = {}): Promise<ToolResult> {
+/** Calls a tool of a configured MCP server as a durable activity; returns its result (one clean value). */
+export async function callTool(call: ToolCall, options: CallOptions = {}): Promise<ToolResult> {
   const { readOnly, summary, ...activityOptions } = options;
-  return activities.callTool.executeWithOptions({
-    summary: summary ?? describeToolCall(call),
+  return recordedToolResult(await activities.callTool.executeWithOptions({
+    summary: summaryOf(call, summary),
     retry: retryPolicyFor(readOnly ? { readOnlyHint: true } : undefined, call.idempotencyKey !== undefined),
     ...activityOptions,
-  }, [call]);
+  }, [call]));
+}
+
+/** One style for every tool call's Web UI summary: `server.tool`, then the step in words when there is one. */
+export function summaryOf(call: ToolCall, phrase?: string): string {
+  const head = `${call.server}.${call.tool}`;
+  if (!phrase) return describeToolCall(call);
+  return phrase.startsWith(head) ? phrase : `${head} — ${phrase}`;
 }
 
 /**
@@ -46,6 +56,5 @@ export async function store<T = Record<string, unknown>>(
   options: CallOptions & { idempotencyKey?: string } = {},
 ): Promise<T> {
   const { idempotencyKey, ...callOptions } = options;
-  const result = await callTool({ server: 'store', tool, args, idempotencyKey }, callOptions);
-  return (result.structuredContent ?? JSON.parse(result.text)) as T;
+  return await callTool({ server: 'store', tool, args, idempotencyKey }, callOptions) as T;
 }
