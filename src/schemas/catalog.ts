@@ -22,8 +22,13 @@ export interface WorkflowSpec<I extends z.ZodType = z.ZodType, O extends z.ZodTy
   description: string;
   input: I;
   output: O;
-  /** A readable workflow id for a run, unique per start (e.g. `order-saga-<orderId>`). */
+  /** A readable workflow id for a run: unique per start (`unique` is a fresh suffix), or the business key when `oneRunPerId`. */
   workflowId(input: z.output<I>, unique: string): string;
+  /**
+   * The workflow id names one business transaction (e.g. `order-saga-<orderId>`): starting it again returns the existing
+   * run, running or closed, instead of starting a second one (the client's `start` applies this).
+   */
+  oneRunPerId?: true;
   /** The one-line static summary shown in the Web UI. */
   summary(input: z.output<I>): string;
   interactions?: Record<string, Interaction>;
@@ -83,7 +88,9 @@ export const catalog = {
       + 'each step is undone in reverse (delete account, refund, cancellation notice, restore stock, cancel label).',
     input: OrderSagaInput,
     output: OrderSagaResult,
-    workflowId: (input, unique) => `order-saga-${input.orderId}-${unique}`,
+    // One saga per order id: the same order submitted twice (a double click, a retried request) is the same run.
+    workflowId: (input) => `order-saga-${input.orderId}`,
+    oneRunPerId: true,
     summary: (input) => `Order ${input.orderId} for ${input.customer.name} (${input.customer.id}): `
       + `${input.items.map((item) => `${item.quantity} × ${item.sku}`).join(', ')} to ${input.shippingAddress.city}, ${input.shippingAddress.country.toUpperCase()}`,
   }),
