@@ -191,7 +191,7 @@ describe('parallelAggregate (time-skipping)', () => {
     });
   });
 
-  it('keeps large branch results within the result budget, listing the ones it left out, instead of hanging', { timeout: 600_000 }, async () => {
+  it('keeps large branch results within the result budget (under the 2 MB payload limit), listing the ones it left out', { timeout: 600_000 }, async () => {
     // 300 reads of an 8 kB file: 2.4 MB of results, more than Temporal takes in one payload.
     const branches: Branch[] = Array.from({ length: 300 }, (_, i) =>
       ({ kind: 'tool', id: `r${i + 1}`, server: 'filesystem', tool: 'read_text_file', args: { path: 'large/report.txt' }, readOnly: true }));

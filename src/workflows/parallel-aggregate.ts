@@ -163,7 +163,10 @@ export async function parallelAggregatePartition(raw: PartitionInput): Promise<P
     progress.update({ step, done: counts.settled, total });
     parent?.send(counts.counts());
   });
-  setHandler(stopPartitionSignal, (reason) => fanOut.stop(reason));
+  setHandler(stopPartitionSignal, (reason) => {
+    parent?.close(); // the parent has decided: its result will carry the rest
+    fanOut.stop(reason);
+  });
   progress.update({ step, done: 0, total });
   const { branches, results } = await fanOut.run();
   const kept = keepWithinBudget(branches.map((b) => b.id), results, input.resultBudgetBytes);
@@ -175,18 +178,26 @@ export async function parallelAggregatePartition(raw: PartitionInput): Promise<P
 
 /**
  * A partition's reports to its parent: one signal at a time, each carrying the latest cumulative counts, so a burst of
- * settled branches becomes one signal per round trip rather than one per branch.
+ * settled branches becomes one signal per round trip rather than one per branch (at worst one per branch: the parent's
+ * history stays within ~4 events per branch), and none once the parent has told it to stop.
  */
 class ParentReport {
   private readonly parent = getExternalWorkflowHandle(workflowInfo().parent!.workflowId, workflowInfo().parent!.runId);
   private next?: SettledCounts;
   private sending = false;
+  private closed = false;
 
   constructor(private readonly partition: number) {}
 
   send(counts: SettledCounts): void {
+    if (this.closed) return;
     this.next = counts;
     if (!this.sending) void this.flush();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.next = undefined;
   }
 
   private async flush(): Promise<void> {
