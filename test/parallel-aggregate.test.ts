@@ -8,7 +8,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { InvalidInputError, type Orchestra } from '../src/client/api.js';
 import type { Branch, ParallelAggregateInput, ParallelAggregateResult } from '../src/schemas/parallel-aggregate.js';
 import { PATTERN } from '../src/shared/search-attributes.js';
-import { readStore, testDeps, timeSkippingEnv, withWorker, type TestDeps } from './helpers/temporal.js';
+import { readStore, testDeps, timeSkippingEnv, useTemporal, withWorker, type TestDeps } from './helpers/temporal.js';
 
 type HistoryEvent = NonNullable<Awaited<ReturnType<ReturnType<Orchestra['handle']>['fetchHistory']>>['events']>[number];
 
@@ -22,6 +22,13 @@ const customer = (id: string, customerId: string): Branch =>
 /** A store tool that hangs until cancelled (STORE_FAULTS below). */
 const slowReport = (id: string, timeout = '5 minutes'): Branch =>
   ({ kind: 'tool', id, server: 'store', tool: 'analytics_report', args: { steps: 3, step_ms: 10 }, timeout });
+
+/** A report of about 9 kB in the filesystem sandbox (large/report.txt), for branches with large results. */
+function writeLargeReport(home: string): void {
+  fs.mkdirSync(path.join(home, 'files', 'large'), { recursive: true });
+  fs.writeFileSync(path.join(home, 'files', 'large', 'report.txt'),
+    Array.from({ length: 100 }, (_, i) => `line ${String(i).padStart(3, '0')}: ${'quarterly figures '.repeat(4)}`).join('\n'));
+}
 
 async function historyOf(orchestra: Orchestra, workflowId: string): Promise<HistoryEvent[]> {
   return (await orchestra.handle(workflowId).fetchHistory()).events ?? [];
@@ -71,10 +78,7 @@ describe('parallelAggregate (time-skipping)', () => {
     deps = await testDeps({ STORE_FAULTS: JSON.stringify({
       analytics_report: { hang: true }, list_customers: { fail: 1 }, search_documents: { delayMs: 65_000 },
     }) });
-    // A report of about 8 kB in the filesystem sandbox, for branches with large results.
-    fs.mkdirSync(path.join(deps.home, 'files', 'large'), { recursive: true });
-    fs.writeFileSync(path.join(deps.home, 'files', 'large', 'report.txt'),
-      Array.from({ length: 100 }, (_, i) => `line ${String(i).padStart(3, '0')}: ${'quarterly figures '.repeat(4)}`).join('\n'));
+    writeLargeReport(deps.home);
   });
   after(async () => {
     await deps?.close();
@@ -189,24 +193,6 @@ describe('parallelAggregate (time-skipping)', () => {
       assert.equal(Number(scheduled.scheduleToCloseTimeout?.seconds), 90);
       assert.equal(Number(scheduled.startToCloseTimeout?.seconds), 90);
     });
-  });
-
-  it('keeps large branch results within the result budget (under the 2 MB payload limit), listing the ones it left out', { timeout: 600_000 }, async () => {
-    // 300 reads of an 8 kB file: 2.4 MB of results, more than Temporal takes in one payload.
-    const branches: Branch[] = Array.from({ length: 300 }, (_, i) =>
-      ({ kind: 'tool', id: `r${i + 1}`, server: 'filesystem', tool: 'read_text_file', args: { path: 'large/report.txt' }, readOnly: true }));
-    await withWorker(env, deps, async ({ orchestra, taskQueue }) => {
-      const result = await orchestra.execute('parallelAggregate', { branches, maxConcurrency: 50 }, { taskQueue });
-      assert.equal(result.status, 'succeeded', result.summary);
-      assert.equal(result.completed.length, 300);
-      const kept = Object.keys(result.results);
-      assert.ok(kept.length > 50 && result.omittedResults.length > 100, `${kept.length} kept, ${result.omittedResults.length} omitted`);
-      assert.equal(kept.length + result.omittedResults.length, 300);
-      assert.deepEqual(kept, branches.slice(0, kept.length).map((b) => b.id), 'the first results in branch order are kept');
-      assert.ok(result.omittedResults.every((o) => o.bytes > 8_000));
-      assert.ok(JSON.stringify(result.results).length <= 1_000_000);
-      assert.match(result.summary, new RegExp(`; ${result.omittedResults.length} results left out over the 1.00 MB result budget`));
-    }, { worker: { maxConcurrentActivityTaskExecutions: 50 } });
   });
 
   it('never runs more than maxConcurrency branches at once', async () => {
@@ -444,5 +430,28 @@ describe('parallelAggregate (time-skipping)', () => {
       assert.ok(peakInFlight(childEvents) <= 50, 'the partitions share the concurrency limit: 150 / 3 each');
       assert.equal((await orchestra.describe(child)).typedSearchAttributes.get(PATTERN), 'parallelAggregatePartition');
     }, { worker: { maxConcurrentActivityTaskExecutions: 150 } });
+  });
+});
+
+describe('parallelAggregate under the payload limit (local dev server: it enforces the 2 MB limit, the time-skipping server does not)', () => {
+  const t = useTemporal('local');
+  before(() => writeLargeReport(t.deps.home));
+
+  it('keeps large branch results within the result budget, listing the ones it left out, so the run completes', { timeout: 600_000 }, async () => {
+    // 300 reads of an 8 kB file: 2.4 MB of results, more than Temporal takes in one payload.
+    const branches: Branch[] = Array.from({ length: 300 }, (_, i) =>
+      ({ kind: 'tool', id: `r${i + 1}`, server: 'filesystem', tool: 'read_text_file', args: { path: 'large/report.txt' }, readOnly: true }));
+    await withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
+      const result = await orchestra.execute('parallelAggregate', { branches, maxConcurrency: 50 }, { taskQueue });
+      assert.equal(result.status, 'succeeded', result.summary);
+      assert.equal(result.completed.length, 300);
+      const kept = Object.keys(result.results);
+      assert.ok(kept.length > 50 && result.omittedResults.length > 100, `${kept.length} kept, ${result.omittedResults.length} omitted`);
+      assert.equal(kept.length + result.omittedResults.length, 300);
+      assert.deepEqual(kept, branches.slice(0, kept.length).map((b) => b.id), 'the first results in branch order are kept');
+      assert.ok(result.omittedResults.every((o) => o.bytes > 8_000));
+      assert.ok(JSON.stringify(result.results).length <= 1_000_000);
+      assert.match(result.summary, new RegExp(`; ${result.omittedResults.length} results left out over the 1.00 MB result budget`));
+    }, { worker: { maxConcurrentActivityTaskExecutions: 50 } });
   });
 });
