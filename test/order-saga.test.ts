@@ -90,7 +90,7 @@ describe('orderSaga (time-skipping, real store)', () => {
     await withWorker(env, deps, async ({ orchestra, taskQueue }) => {
       const input = order({ items: [{ sku: 'WIDGET-001', quantity: 2 }, { sku: 'MON-008', quantity: 1 }] });
       const run = await orchestra.start('orderSaga', input, { taskQueue });
-      assert.match(run.workflowId, new RegExp(`^order-saga-${input.orderId}-`));
+      assert.equal(run.workflowId, `order-saga-${input.orderId}`);
       const result = await orchestra.result(run.workflowId) as OrderSagaRecord;
 
       assert.equal(result.status, 'completed');
@@ -124,6 +124,43 @@ describe('orderSaga (time-skipping, real store)', () => {
       assert.equal(progress.state, 'completed');
       assert.equal((progress.details as OrderSagaRecord).status, 'completed');
       assert.deepEqual(progress.details, result);
+    });
+  });
+
+  it('the same order submitted twice is one saga with one charge, while it runs and after it closed', async () => {
+    await withWorker(env, deps, async ({ orchestra, taskQueue }) => {
+      const payments = () => readStore(deps, (db) => (db.prepare(`SELECT COUNT(*) AS n FROM payments`).get() as { n: number }).n);
+      const before = payments();
+      const input = order();
+      const [first, second] = await Promise.all([orchestra.start('orderSaga', input, { taskQueue }), orchestra.start('orderSaga', input, { taskQueue })]);
+      assert.deepEqual([second.workflowId, second.runId], [first.workflowId, first.runId]);
+      const result = await orchestra.result(first.workflowId) as OrderSagaRecord;
+      assert.equal(result.status, 'completed');
+      // Submitted again after it completed: the closed run is returned, nothing runs again.
+      const again = await orchestra.start('orderSaga', input, { taskQueue });
+      assert.deepEqual([again.workflowId, again.runId], [first.workflowId, first.runId]);
+      assert.equal(payments() - before, 1);
+    });
+  });
+
+  it('a workflow id reused after its run closed starts a saga of its own: its steps take effect, none replays the first run', async () => {
+    await withWorker(env, deps, async ({ orchestra, taskQueue }) => {
+      // As a script on the raw Temporal client (or `orchestra start --id`) may: the same id once the first run closed.
+      const workflowId = `order-saga-reused-${Date.now()}`;
+      const runOnce = async (input: OrderInput) => {
+        const handle = await orchestra.client.workflow.start('orderSaga', { taskQueue, workflowId, args: [input] });
+        return { runId: handle.firstExecutionRunId, result: await handle.result() as OrderSagaRecord };
+      };
+      const first = await runOnce(order());
+      const second = await runOnce(order());
+      assert.notEqual(second.runId, first.runId);
+      assert.deepEqual([first.result.status, second.result.status], ['completed', 'completed'], JSON.stringify(second.result.failedStep));
+      const paymentOf = (r: OrderSagaRecord) => (r.stepResults.charge_payment as { payment_id: string }).payment_id;
+      assert.notEqual(paymentOf(second.result), paymentOf(first.result));
+      const charged = readStore(deps, (db) => db.prepare(`SELECT id FROM payments WHERE id IN (?, ?)`).all(paymentOf(first.result), paymentOf(second.result)));
+      assert.equal(charged.length, 2, 'both runs charged');
+      const labels = [first.result, second.result].map((r) => (r.stepResults.create_shipping_label as { label_id: string }).label_id);
+      assert.notEqual(labels[1], labels[0]);
     });
   });
 

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure, defaultPayloadConverter } from '@temporalio/common';
@@ -6,7 +8,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { InvalidInputError, type Orchestra } from '../src/client/api.js';
 import type { Branch, ParallelAggregateInput, ParallelAggregateResult } from '../src/schemas/parallel-aggregate.js';
 import { PATTERN } from '../src/shared/search-attributes.js';
-import { readStore, testDeps, timeSkippingEnv, withWorker, type TestDeps } from './helpers/temporal.js';
+import { readStore, testDeps, timeSkippingEnv, useTemporal, withWorker, type TestDeps } from './helpers/temporal.js';
 
 type HistoryEvent = NonNullable<Awaited<ReturnType<ReturnType<Orchestra['handle']>['fetchHistory']>>['events']>[number];
 
@@ -20,6 +22,13 @@ const customer = (id: string, customerId: string): Branch =>
 /** A store tool that hangs until cancelled (STORE_FAULTS below). */
 const slowReport = (id: string, timeout = '5 minutes'): Branch =>
   ({ kind: 'tool', id, server: 'store', tool: 'analytics_report', args: { steps: 3, step_ms: 10 }, timeout });
+
+/** A report of about 9 kB in the filesystem sandbox (large/report.txt), for branches with large results. */
+function writeLargeReport(home: string): void {
+  fs.mkdirSync(path.join(home, 'files', 'large'), { recursive: true });
+  fs.writeFileSync(path.join(home, 'files', 'large', 'report.txt'),
+    Array.from({ length: 100 }, (_, i) => `line ${String(i).padStart(3, '0')}: ${'quarterly figures '.repeat(4)}`).join('\n'));
+}
 
 async function historyOf(orchestra: Orchestra, workflowId: string): Promise<HistoryEvent[]> {
   return (await orchestra.handle(workflowId).fetchHistory()).events ?? [];
@@ -64,8 +73,12 @@ describe('parallelAggregate (time-skipping)', () => {
   let deps: TestDeps;
   before(async () => {
     env = await timeSkippingEnv();
-    // analytics_report hangs until cancelled; the first list_customers call fails with a retryable fault.
-    deps = await testDeps({ STORE_FAULTS: JSON.stringify({ analytics_report: { hang: true }, list_customers: { fail: 1 } }) });
+    // analytics_report hangs until cancelled; the first list_customers call fails with a retryable fault;
+    // search_documents takes 65 s (longer than an activity's default minute).
+    deps = await testDeps({ STORE_FAULTS: JSON.stringify({
+      analytics_report: { hang: true }, list_customers: { fail: 1 }, search_documents: { delayMs: 65_000 },
+    }) });
+    writeLargeReport(deps.home);
   });
   after(async () => {
     await deps?.close();
@@ -161,6 +174,24 @@ describe('parallelAggregate (time-skipping)', () => {
       assert.ok(['ToolTimeout', 'Timeout'].includes(report.error!.type), report.error!.type);
       assert.ok(result.results.ada && result.results.mood);
       assert.match(result.summary, /\(1 timed out\)/);
+    });
+  });
+
+  it('lets a branch run longer than a minute when its timeout allows: the branch timeout governs each attempt', async () => {
+    await withWorker(env, deps, async ({ orchestra, taskQueue }) => {
+      const run = await orchestra.start('parallelAggregate', {
+        branches: [{
+          kind: 'tool', id: 'slow-search', server: 'store', tool: 'search_documents', args: { query: 'retries' }, readOnly: true,
+          timeout: '90s', retry: { maximumAttempts: 1 },
+        }],
+      }, { taskQueue });
+      const result = await orchestra.result(run.workflowId) as ParallelAggregateResult;
+      assert.equal(result.status, 'succeeded', result.summary);
+      assert.ok((result.results['slow-search'] as { results: unknown[] }).results.length > 0);
+      const scheduled = (await historyOf(orchestra, run.workflowId)).find((e) => e.activityTaskScheduledEventAttributes)!
+        .activityTaskScheduledEventAttributes!;
+      assert.equal(Number(scheduled.scheduleToCloseTimeout?.seconds), 90);
+      assert.equal(Number(scheduled.startToCloseTimeout?.seconds), 90);
     });
   });
 
@@ -321,8 +352,8 @@ describe('parallelAggregate (time-skipping)', () => {
   });
 
   it('stops the other partitions of a large fan-out once the tolerance is met', async () => {
-    // 1,001 branches: two partitions. The second holds three reports that hang until cancelled; the first partition
-    // alone meets the tolerance, so the parent tells the second to stop.
+    // 1,001 branches: two partitions. The second holds three reports that hang until cancelled; 501 completed branches
+    // meet the tolerance, so the parent tells the partitions still running to stop.
     const branches: Branch[] = Array.from({ length: 998 }, (_, i) => text(`t${i + 1}`, 'sentiment', `a good day ${i}`));
     branches.push(slowReport('slow-1'), slowReport('slow-2'), slowReport('slow-3'));
     await withWorker(env, deps, async ({ orchestra, taskQueue }) => {
@@ -331,9 +362,49 @@ describe('parallelAggregate (time-skipping)', () => {
       }, { taskQueue });
       assert.equal(result.partitions, 2);
       assert.equal(result.status, 'partial');
-      assert.equal(result.completed.length, 998);
-      assert.deepEqual(result.cancelled, ['slow-1', 'slow-2', 'slow-3']);
+      assert.ok(result.completed.length >= 501, result.summary);
+      assert.equal(result.completed.length + result.cancelled.length, 1001, result.summary);
+      assert.deepEqual(result.cancelled.slice(-3), ['slow-1', 'slow-2', 'slow-3']);
       assert.match(result.branches[999].error!.message, /tolerance was met/);
+    }, { worker: { maxConcurrentActivityTaskExecutions: 100 } });
+  });
+
+  it('decides a partitioned fan-out as branches settle, not when a partition ends: partitions report their counts', async () => {
+    // 1,002 branches in two partitions of 501, each with three reports that hang until cancelled: neither partition can
+    // end on its own, but 900 completed branches decide the outcome, so the parent stops both.
+    const branches: Branch[] = Array.from({ length: 1002 }, (_, i) => text(`t${i + 1}`, 'sentiment', `a good day ${i}`));
+    for (const at of [0, 1, 2, 501, 502, 503]) branches[at] = slowReport(`slow-${at}`);
+    await withWorker(env, deps, async ({ orchestra, taskQueue }) => {
+      const run = await orchestra.start('parallelAggregate', { branches, maxConcurrency: 100, minSuccesses: 900, cancelWhenDecided: true }, { taskQueue });
+      const result = await orchestra.result(run.workflowId) as ParallelAggregateResult;
+      assert.equal(result.partitions, 2);
+      assert.equal(result.status, 'partial', result.summary);
+      assert.ok(result.completed.length >= 900, result.summary);
+      for (const at of [0, 1, 2, 501, 502, 503]) {
+        const slow = result.branches[at];
+        assert.equal(slow.status, 'cancelled', `${slow.id}: ${slow.status}`);
+        assert.match(slow.error!.message, /tolerance was met/);
+      }
+      const events = await historyOf(orchestra, run.workflowId);
+      assert.ok(events.some((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'partitionProgress'));
+      // Each partition runs under an execution timeout derived from its branches' own.
+      const child = await orchestra.describe(`${run.workflowId}-part-1-of-2`);
+      assert.ok(Number(child.raw.executionConfig?.workflowExecutionTimeout?.seconds) > 0);
+    }, { worker: { maxConcurrentActivityTaskExecutions: 100 } });
+  });
+
+  it('keeps a partitioned fan-out\'s large results within the budget: each partition keeps its share', { timeout: 600_000 }, async () => {
+    const branches: Branch[] = Array.from({ length: 1001 }, (_, i) =>
+      ({ kind: 'tool', id: `r${i + 1}`, server: 'filesystem', tool: 'read_text_file', args: { path: 'large/report.txt' }, readOnly: true }));
+    await withWorker(env, deps, async ({ orchestra, taskQueue }) => {
+      const result = await orchestra.execute('parallelAggregate', { branches, maxConcurrency: 100, resultBudgetBytes: 400_000 }, { taskQueue });
+      assert.equal(result.partitions, 2);
+      assert.equal(result.status, 'succeeded', result.summary);
+      const kept = Object.keys(result.results);
+      assert.equal(kept.length + result.omittedResults.length, 1001);
+      assert.ok(kept.length > 10 && kept.length < 60, `${kept.length} kept`);
+      assert.ok(kept.includes('r1') && kept.includes('r502'), 'both partitions kept their first results');
+      assert.ok(JSON.stringify(result.results).length <= 400_000);
     }, { worker: { maxConcurrentActivityTaskExecutions: 100 } });
   });
 
@@ -362,5 +433,28 @@ describe('parallelAggregate (time-skipping)', () => {
       assert.ok(peakInFlight(childEvents) <= 50, 'the partitions share the concurrency limit: 150 / 3 each');
       assert.equal((await orchestra.describe(child)).typedSearchAttributes.get(PATTERN), 'parallelAggregatePartition');
     }, { worker: { maxConcurrentActivityTaskExecutions: 150 } });
+  });
+});
+
+describe('parallelAggregate under the payload limit (local dev server: it enforces the 2 MB limit, the time-skipping server does not)', () => {
+  const t = useTemporal('local');
+  before(() => writeLargeReport(t.deps.home));
+
+  it('keeps large branch results within the result budget, listing the ones it left out, so the run completes', { timeout: 600_000 }, async () => {
+    // 300 reads of an 8 kB file: 2.4 MB of results, more than Temporal takes in one payload.
+    const branches: Branch[] = Array.from({ length: 300 }, (_, i) =>
+      ({ kind: 'tool', id: `r${i + 1}`, server: 'filesystem', tool: 'read_text_file', args: { path: 'large/report.txt' }, readOnly: true }));
+    await withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
+      const result = await orchestra.execute('parallelAggregate', { branches, maxConcurrency: 50 }, { taskQueue });
+      assert.equal(result.status, 'succeeded', result.summary);
+      assert.equal(result.completed.length, 300);
+      const kept = Object.keys(result.results);
+      assert.ok(kept.length > 50 && result.omittedResults.length > 100, `${kept.length} kept, ${result.omittedResults.length} omitted`);
+      assert.equal(kept.length + result.omittedResults.length, 300);
+      assert.deepEqual(kept, branches.slice(0, kept.length).map((b) => b.id), 'the first results in branch order are kept');
+      assert.ok(result.omittedResults.every((o) => o.bytes > 8_000));
+      assert.ok(JSON.stringify(result.results).length <= 1_000_000);
+      assert.match(result.summary, new RegExp(`; ${result.omittedResults.length} results left out over the 1.00 MB result budget`));
+    }, { worker: { maxConcurrentActivityTaskExecutions: 50 } });
   });
 });

@@ -4,12 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { WorkflowFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import { InvalidInputError, validateInput } from '../src/client/api.js';
 import type { RouteRequestResult } from '../src/schemas/route-request.js';
 import { ESCALATED, PRIORITY, ROUTE } from '../src/shared/search-attributes.js';
-import { readStore, useTemporal, withWorker } from './helpers/temporal.js';
+import { readStore, rejectsAsInvalidInput, useTemporal, withWorker } from './helpers/temporal.js';
 
 interface TicketRow { id: string; priority: string; assignee: string; customer_id: string | null; category: string; escalated: number; body: string }
 
@@ -152,23 +150,33 @@ describe('routeRequest (local dev server, real MCP servers)', () => {
     });
   });
 
-  it('fails with the store\'s UnknownCustomer, or the workflow\'s own field-level InvalidInput, without retrying', async () => {
+  it('still prioritises and escalates a CRITICAL request when its handler fails: the fallback result names the error', async () => {
     await withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
-      const failure = async (args: unknown) => {
-        const handle = await orchestra.client.workflow.start('routeRequest', { taskQueue, workflowId: `route-bad-${Math.random()}`, args: [args] });
-        const err = await handle.result().then(() => assert.fail('completed'), (e: unknown) => e);
-        assert.ok(err instanceof WorkflowFailedError);
-        let cause: unknown = err.cause;
-        while (cause instanceof Error && !(cause instanceof ApplicationFailure)) cause = cause.cause;
-        assert.ok(cause instanceof ApplicationFailure);
-        return cause;
-      };
-      const unknown = await failure({ request: 'Where is my refund?', customerId: 'cust-999' });
-      assert.equal(unknown.type, 'UnknownCustomer');
-      assert.equal(unknown.nonRetryable, true);
-      const invalid = await failure({ request: 'x', customerId: 'nobody' });
-      assert.equal(invalid.type, 'InvalidInput');
-      assert.match(invalid.message, /customerId: must be a customer id/);
+      // cust-999 is no customer of the store: the customer-service handler's lookup fails with UnknownCustomer.
+      const r = await orchestra.execute('routeRequest', { request: 'URGENT: my account is locked and billing is due today', customerId: 'cust-999' }, { taskQueue });
+      assert.equal(r.route, 'customer_service');
+      assert.equal(r.priority, 'CRITICAL');
+      assert.deepEqual(r.routingPath, ['classifier', 'customer_service', 'priority_processor', 'escalation']);
+      assert.equal(r.customer, null);
+      assert.equal(r.handlerResult?.action, 'Fallback response');
+      assert.equal(r.handlerResult?.fallback, 'Standard customer service response');
+      assert.equal(r.handlerResult?.error?.type, 'UnknownCustomer');
+      assert.match(r.handlerResult!.error!.message, /cust-999/);
+      assert.equal(r.sla?.responseWithin, '1 hour');
+      assert.equal(r.escalated, true);
+      assert.equal(r.escalation?.cause, 'critical_priority');
+      const row = ticket(r.escalation!.ticketId);
+      assert.equal(row?.priority, 'critical');
+      assert.equal(row?.customer_id, null, 'an unknown customer is named in the ticket, not linked');
+      assert.match(row!.body, /Customer: cust-999 \(not found in the store\)/);
+      assert.match(row!.body, /Handler failed \(UnknownCustomer\)/);
+    });
+  });
+
+  it('fails with the workflow\'s own field-level InvalidInput, without retrying', async () => {
+    await withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
+      const handle = await orchestra.client.workflow.start('routeRequest', { taskQueue, workflowId: `route-bad-${Math.random()}`, args: [{ request: 'x', customerId: 'nobody' }] });
+      await rejectsAsInvalidInput(handle.result(), /customerId: must be a customer id/);
     });
   });
 });

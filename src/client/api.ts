@@ -3,7 +3,9 @@
  * readable ids, summaries and search attributes, follows progress, and talks to running workflows.
  */
 import { randomUUID } from 'node:crypto';
-import { Client, Connection, WorkflowFailedError, type WorkflowExecutionInfo, type WorkflowHandle } from '@temporalio/client';
+import {
+  Client, Connection, WorkflowExecutionAlreadyStartedError, WorkflowFailedError, type WorkflowExecutionInfo, type WorkflowHandle,
+} from '@temporalio/client';
 import type { History } from '@temporalio/common/lib/proto-utils.js';
 import type { z } from 'zod';
 import { runUrl, temporalTarget, type TemporalTarget } from '../runtime/connection.js';
@@ -80,19 +82,33 @@ export class Orchestra {
     return validateInput(type, input);
   }
 
+  /**
+   * Starts a run. For a type whose id names one transaction (`oneRunPerId`, e.g. an order), a second start with the same
+   * id returns the existing run instead: the running one (conflict policy USE_EXISTING) or, once it closed, the closed
+   * one (reuse policy REJECT_DUPLICATE, for as long as the namespace retains it) — never a second saga.
+   */
   async start<T extends WorkflowType>(type: T, input: InputOf<T>, options: StartOptions = {}): Promise<StartedRun> {
     const spec = specOf(type);
     const parsed = this.validate(type, input);
     const workflowId = options.workflowId ?? spec.workflowId(parsed as never, uniqueSuffix());
-    const handle = await this.client.workflow.start(type, {
-      taskQueue: options.taskQueue ?? TASK_QUEUE,
-      workflowId,
-      args: [input],
-      staticSummary: spec.summary(parsed as never),
-      staticDetails: spec.description,
-      typedSearchAttributes: [{ key: PATTERN, value: type }],
-    });
-    return { workflowType: type, workflowId, runId: handle.firstExecutionRunId, url: this.url(workflowId, handle.firstExecutionRunId) };
+    const oneRun = spec.oneRunPerId === true;
+    let runId: string;
+    try {
+      const handle = await this.client.workflow.start(type, {
+        taskQueue: options.taskQueue ?? TASK_QUEUE,
+        workflowId,
+        args: [input],
+        staticSummary: spec.summary(parsed as never),
+        staticDetails: spec.description,
+        typedSearchAttributes: [{ key: PATTERN, value: type }],
+        ...(oneRun ? { workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'REJECT_DUPLICATE' } as const : {}),
+      });
+      runId = handle.firstExecutionRunId;
+    } catch (err) {
+      if (!(oneRun && err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      runId = (await this.describe(workflowId)).runId;
+    }
+    return { workflowType: type, workflowId, runId, url: this.url(workflowId, runId) };
   }
 
   /** Starts a run and waits for its result, reporting progress (polled from the `progress` query) on the way. */

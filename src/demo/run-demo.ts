@@ -30,6 +30,7 @@ function actions(orchestra: Orchestra, workflowId: string): DemoActions {
   return {
     workflowId,
     update: (name, args) => orchestra.update(workflowId, name, args),
+    cancel: () => orchestra.cancel(workflowId),
     async waitForStep(predicate) {
       for (let attempt = 0; attempt < 300; attempt++) {
         const progress = await orchestra.progress(workflowId).catch(() => undefined);

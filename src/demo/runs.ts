@@ -10,11 +10,14 @@ export interface DemoRun<T extends WorkflowType = WorkflowType> {
   workflowId: string;
   /** Optional interaction while it runs (e.g. a person approving), given the run's workflow id. */
   interact?: (act: DemoActions) => Promise<void>;
+  /** The run is meant to end cancelled (a recorded-only run that cancels itself). */
+  endsCancelled?: boolean;
 }
 
 export interface DemoActions {
   workflowId: string;
   update(name: string, args?: unknown[]): Promise<unknown>;
+  cancel(): Promise<void>;
   waitForStep(predicate: (step: string) => boolean): Promise<void>;
 }
 
@@ -160,3 +163,52 @@ export function demoRuns(stamp: string): DemoRun[] {
     }),
   ];
 }
+
+/**
+ * Runs only the history recorder makes (scripts/record-histories.ts), so the replay test also protects paths the demo
+ * does not take: a saga cancelled mid-way, an approval that times out, a fan-out split into child partitions that
+ * report their progress and are stopped once the outcome is decided. (Continue-as-new: the demo's
+ * refine-until-quality-limit run.)
+ */
+export function recordedOnlyRuns(stamp: string): DemoRun[] {
+  const moods = ['a good day', 'a bad day', 'a calm day', 'a great day'];
+  return [
+    run({
+      // Cancelled once it starts reserving stock: the undos run in reverse, then the run ends cancelled.
+      title: 'Order saga cancelled mid-way (compensated, ends cancelled)',
+      type: 'orderSaga',
+      workflowId: `demo-order-saga-cancelled-${stamp}`,
+      endsCancelled: true,
+      input: {
+        orderId: `ord-demo-${stamp}-3`,
+        customer: { id: 'cust-002', name: 'Globex Industries', email: 'accounts@globex.example' },
+        items: ['WIDGET-001', 'CABLE-004', 'MOUSE-007', 'SENSOR-003', 'GADGET-002', 'KEYB-006'].map((sku) => ({ sku, quantity: 1 })),
+        shippingAddress: { name: 'Globex Receiving', street: '350 Fifth Avenue', city: 'New York', postalCode: '10118', country: 'US' },
+      },
+      interact: async (act) => {
+        await act.waitForStep((step) => step.startsWith('reserve'));
+        await act.cancel();
+      },
+    }),
+    run({
+      title: 'Human approval: nobody decides, the request times out and is escalated',
+      type: 'accessRequest',
+      workflowId: `demo-access-timeout-${stamp}`,
+      input: { request: 'Admin access to the billing exports', requester: 'eve@example.com', approvalTimeout: '3s', onTimeout: 'escalate' },
+    }),
+    run({
+      title: 'Parallel fan-out over child partitions, stopped once the tolerance is met',
+      type: 'parallelAggregate',
+      workflowId: `demo-parallel-aggregate-partitioned-${stamp}`,
+      input: {
+        title: 'moods of 1,001 short notes',
+        branches: Array.from({ length: 1001 }, (_, i) => ({ kind: 'text' as const, id: `n${i + 1}`, analysis: 'sentiment' as const, text: moods[i % moods.length] })),
+        maxConcurrency: 20,
+        minSuccesses: 600,
+        cancelWhenDecided: true,
+        resultBudgetBytes: 0, // the results are left out (listed in omittedResults): a smaller history to keep
+      },
+    }),
+  ];
+}
+

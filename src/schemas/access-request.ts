@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ApprovalRecord, Approver } from './approval.js';
-import { USER_TYPES } from '../workflows/routing-rules.js';
+import { USER_TYPES } from '../shared/routing.js';
 import { Duration } from './common.js';
 
 

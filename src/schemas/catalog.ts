@@ -22,8 +22,13 @@ export interface WorkflowSpec<I extends z.ZodType = z.ZodType, O extends z.ZodTy
   description: string;
   input: I;
   output: O;
-  /** A readable workflow id for a run, unique per start (e.g. `order-saga-<orderId>`). */
+  /** A readable workflow id for a run: unique per start (`unique` is a fresh suffix), or the business key when `oneRunPerId`. */
   workflowId(input: z.output<I>, unique: string): string;
+  /**
+   * The workflow id names one business transaction (e.g. `order-saga-<orderId>`): starting it again returns the existing
+   * run, running or closed, instead of starting a second one (the client's `start` applies this).
+   */
+  oneRunPerId?: true;
   /** The one-line static summary shown in the Web UI. */
   summary(input: z.output<I>): string;
   /** An input that runs as written against the demo setup (`orchestra describe <type>` prints it). */
@@ -98,7 +103,9 @@ export const catalog = {
       items: [{ sku: 'WIDGET-001', quantity: 2 }, { sku: 'CABLE-004', quantity: 3 }],
       shippingAddress: { name: 'Acme Receiving', street: '1 Market Street', city: 'San Francisco', postalCode: '94105', country: 'US' },
     },
-    workflowId: (input, unique) => `order-saga-${input.orderId}-${unique}`,
+    // One saga per order id: the same order submitted twice (a double click, a retried request) is the same run.
+    workflowId: (input) => `order-saga-${input.orderId}`,
+    oneRunPerId: true,
     summary: (input) => `Order ${input.orderId} for ${input.customer.name} (${input.customer.id}): `
       + `${input.items.map((item) => `${item.quantity} × ${item.sku}`).join(', ')} to ${input.shippingAddress.city}, ${input.shippingAddress.country.toUpperCase()}`,
   }),

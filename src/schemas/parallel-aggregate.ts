@@ -14,6 +14,20 @@ export const PARTITION_SIZE = 1000;
  * set where the bench shows it completing (10,000). Larger jobs: split them into several runs.
  */
 export const MAX_BRANCHES = 10_000;
+/**
+ * The most a fan-out's result (or a partition's) may take as JSON. Temporal refuses payloads over 2 MB, and a workflow
+ * whose result it refuses retries its last task forever; this leaves room for the payload's own envelope.
+ */
+export const AGGREGATE_LIMIT_BYTES = 1_800_000;
+/** How many bytes of branch results an aggregate keeps by default (`resultBudgetBytes`); the rest are listed as omitted. */
+export const DEFAULT_RESULT_BUDGET_BYTES = 1_000_000;
+/** A branch's error message is cut to this many characters in the aggregate (the full text is in the branch's history). */
+export const BRANCH_ERROR_CHARS = 500;
+/**
+ * A partition's execution timeout is the most its branches can take — the sum of their timeouts over its concurrency,
+ * plus the longest one (any schedule of the branches ends by then) — plus this margin for the workflow's own work.
+ */
+export const PARTITION_TIMEOUT_MARGIN = '5 minutes';
 /** The most branches running at once (well under Temporal's 2,000 pending activities per workflow). */
 export const MAX_CONCURRENCY = 1000;
 export const MAX_BRANCH_TEXT = 100_000;
@@ -48,7 +62,7 @@ function toolBranch<I extends z.ZodType>(id: I) {
     args: z.record(z.string(), z.unknown()).default({}),
     /** Declares the call a read, retried freely (the server's readOnlyHint says the same). */
     readOnly: z.boolean().optional(),
-    /** For a write: the key that makes retries safe. Default `<workflowId>:branch:<id>`. */
+    /** For a write: the key that makes retries safe. Default `<firstExecutionRunId>:branch:<id>` (one per run chain). */
     idempotencyKey: z.string().min(1).max(200).optional(),
     ...branchOptions,
   });
@@ -90,6 +104,11 @@ const FanOutSettings = {
   branchTimeout: Duration.default('1 minute'),
   /** The retry policy of every branch that does not set its own. */
   retry: BranchRetry.optional(),
+  /**
+   * How many bytes of branch results (as JSON) the aggregate keeps, in branch order; results past it are left out and
+   * listed in `omittedResults` with their sizes (the full result stays in the branch's activity in history).
+   */
+  resultBudgetBytes: z.number().int().min(0).max(AGGREGATE_LIMIT_BYTES).default(DEFAULT_RESULT_BUDGET_BYTES),
 };
 
 export const ParallelAggregateInput = z.strictObject({
@@ -154,6 +173,9 @@ export const BranchOutcome = z.object({
 });
 export type BranchOutcome = z.infer<typeof BranchOutcome>;
 
+/** A completed branch whose result the aggregate left out (over the result budget), and the result's size. */
+export const OmittedResult = z.object({ id: z.string(), bytes: z.number().int() });
+
 export const AggregateStatus = z.enum(['succeeded', 'partial', 'failed']);
 export type AggregateStatus = z.infer<typeof AggregateStatus>;
 
@@ -168,8 +190,13 @@ export const ParallelAggregateResult = z.object({
   failed: z.array(BranchError.extend({ id: z.string() })),
   timedOut: z.array(z.string()),
   cancelled: z.array(z.string()),
-  /** Each completed branch's result by id: a tool's structured result (else its text), or the analysis. */
+  /**
+   * Each completed branch's result by id: a tool's structured result (else its text), or the analysis — as many as
+   * fit in `resultBudgetBytes`, in branch order.
+   */
   results: z.record(z.string(), z.unknown()),
+  /** Completed branches whose results did not fit in the result budget: id and size. Empty when every result fit. */
+  omittedResults: z.array(OmittedResult),
   /** Every branch in input order: status, start and duration, error. */
   branches: z.array(BranchOutcome),
   startedAt: z.string(),
@@ -191,6 +218,8 @@ export type StopRequest = z.input<typeof StopRequest>;
 export const PartitionInput = z.strictObject({
   branches: z.array(NamedBranch).min(1).max(PARTITION_SIZE),
   ...FanOutSettings,
+  /** The partition's number (from 0): when given, it signals its settled counts to the parent as branches settle. */
+  reportAs: z.number().int().min(0).optional(),
 });
 export type PartitionInput = z.input<typeof PartitionInput>;
 
@@ -199,5 +228,20 @@ export const PartitionResult = z.object({
   startedAtMs: z.number(),
   branches: z.array(BranchOutcome),
   results: z.record(z.string(), z.unknown()),
+  /** Results over the partition's share of the budget (absent from partitions started before budgets existed). */
+  omittedResults: z.array(OmittedResult).optional(),
 });
 export type PartitionResult = z.infer<typeof PartitionResult>;
+
+/** Settled branches, by how they ended. */
+export interface SettledCounts {
+  completed: number;
+  failed: number;
+  timedOut: number;
+  cancelled: number;
+}
+
+/** What a partition tells its parent as its branches settle (cumulative counts, so a late signal changes nothing). */
+export interface PartitionProgress extends SettledCounts {
+  partition: number;
+}

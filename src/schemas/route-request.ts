@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PRIORITIES, REQUEST_TYPES } from '../workflows/routing-rules.js';
+import { PRIORITIES, REQUEST_TYPES } from '../shared/routing.js';
 
 export const CustomerId = z.string().regex(/^cust-\d{3,6}$/, 'must be a customer id such as "cust-001"');
 
@@ -43,8 +43,16 @@ export const RouteRequestResult = z.object({
   }),
   /** The customer as the customer-service handler found them (its tier feeds the escalation rule). */
   customer: Customer.nullable(),
-  /** What the type's handler produced (null when a trigger sent the request straight to escalation). */
-  handlerResult: z.looseObject({ type: z.enum(REQUEST_TYPES), action: z.string() }).nullable(),
+  /**
+   * What the type's handler produced (null when a trigger sent the request straight to escalation). When its tools
+   * failed: `action` "Fallback response", the seed's standard `fallback` text, and the `error` (type and message).
+   */
+  handlerResult: z.looseObject({
+    type: z.enum(REQUEST_TYPES),
+    action: z.string(),
+    fallback: z.string().optional(),
+    error: z.object({ type: z.string(), message: z.string() }).optional(),
+  }).nullable(),
   /** Priority processing: HIGH and CRITICAL are expedited (4 h / 1 h); null otherwise. */
   sla: z.object({
     level: z.enum(PRIORITIES),

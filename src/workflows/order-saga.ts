@@ -1,5 +1,5 @@
 import { isCancellation, log, patched, workflowInfo, type RetryPolicy } from '@temporalio/workflow';
-import { STORE_ERROR_TYPES } from '../mcp/store/errors.js';
+import { STORE_ERROR_TYPES } from '../shared/store-errors.js';
 import type {
   CancelNotificationResult, CancelShippingLabelResult, DeleteUserResult, GetProductsResult, NotificationResult, PaymentResult, QueryResult,
   RefundResult, ReleaseResult, ReservationResult, ShippingLabelResult, UserResult,
@@ -132,7 +132,7 @@ async function cancelShippingLabel(label: ShippingLabelResult) {
 }
 
 /**
- * A store write as a saga step, keyed `<workflowId>:<step>`: run with the step policy; recalled (when its outcome is
+ * A store write as a saga step, keyed by the run chain and the step (`stepKey`): run with the step policy; recalled (when its outcome is
  * unknown) by the same call with the same key, which the store answers with the first result and no second effect.
  */
 function storeStep<T>(name: string, tool: string, args: Record<string, unknown>, summary: string): SagaStep<T> {

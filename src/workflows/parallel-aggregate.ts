@@ -16,15 +16,20 @@ import {
   CancelledFailure,
   defineSignal,
   defineUpdate,
+  getExternalWorkflowHandle,
   setHandler,
   startChild,
   workflowInfo,
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
 import type { Duration, RetryPolicy } from '@temporalio/common';
+import { msToNumber } from '@temporalio/common/lib/time.js';
 import {
+  AGGREGATE_LIMIT_BYTES,
+  BRANCH_ERROR_CHARS,
   branchId,
   PARTITION_SIZE,
+  PARTITION_TIMEOUT_MARGIN,
   ParallelAggregateInput,
   PartitionInput,
   requiredSuccesses,
@@ -35,7 +40,9 @@ import {
   type BranchStatus,
   type NamedBranch,
   type ParallelAggregateResult,
+  type PartitionProgress,
   type PartitionResult,
+  type SettledCounts,
 } from '../schemas/parallel-aggregate.js';
 import { describeToolCall } from '../shared/tool-call.js';
 import { retryPolicyFor } from '../shared/tool-retry.js';
@@ -45,6 +52,7 @@ import { describeFailure } from './support/failures.js';
 import { parseInput, rejectedUpdate } from './support/input.js';
 import { ProgressReporter } from './support/progress.js';
 import { analyzeText } from './support/text-analysis.js';
+import { assertFits, formatBytes, jsonBytes, keepWithinBudget, type OmittedResult } from './support/result-budget.js';
 import { callTool, stepKey } from './support/tools.js';
 import { businessFailure } from '../shared/business-failure.js';
 
@@ -61,6 +69,12 @@ export interface StopAnswer {
 export const stopUpdate = defineUpdate<StopAnswer, [request: StopRequest]>('stop');
 /** The parent tells its partitions to stop (the outcome is decided, or a person stopped it). */
 export const stopPartitionSignal = defineSignal<[reason: string]>('stopPartition');
+/** A partition tells its parent how many of its branches have settled (when the parent cancels once decided). */
+export const partitionProgressSignal = defineSignal<[progress: PartitionProgress]>('partitionProgress');
+
+const TOO_LARGE_ADVICE = 'split the fan-out into smaller runs, or give the branches shorter ids';
+/** An `omittedResults` entry's bytes besides its id: `{"id":,"bytes":1234567},`. */
+const OMITTED_ENTRY_BYTES = 24;
 
 export async function parallelAggregate(raw: ParallelAggregateInput): Promise<ParallelAggregateResult> {
   const input = parseInput(ParallelAggregateInput, raw);
@@ -71,7 +85,7 @@ export async function parallelAggregate(raw: ParallelAggregateInput): Promise<Pa
 
   const partitioned = branches.length > PARTITION_SIZE;
   const fanOut: Stoppable & { run(): Promise<Settled> } = partitioned
-    ? new PartitionedFanOut(branches, input, startedAt, onSettled)
+    ? new PartitionedFanOut(branches, input, startedAt, onReport, input.cancelWhenDecided)
     : new FanOut(branches, input, startedAt, onSettled);
   const running = partitioned
     ? `running ${branches.length} branches in ${fanOut.partitions} child workflows`
@@ -79,6 +93,15 @@ export async function parallelAggregate(raw: ParallelAggregateInput): Promise<Pa
 
   function onSettled(outcome: BranchOutcome): void {
     tolerance.add(outcome.status);
+    onProgress();
+  }
+
+  /** A partition's settled counts: as its branches settle (when it reports them), and when it ends. */
+  function onReport(partition: number, counts: SettledCounts): void {
+    if (tolerance.report(partition, counts)) onProgress();
+  }
+
+  function onProgress(): void {
     progress.update({ step: running, done: tolerance.settled, total: tolerance.total, details: tolerance.counts() });
     if (input.cancelWhenDecided && tolerance.decided && tolerance.settled < tolerance.total) {
       fanOut.stop(tolerance.met
@@ -109,6 +132,7 @@ export async function parallelAggregate(raw: ParallelAggregateInput): Promise<Pa
     required: tolerance.required,
     startedAt,
     partitions: fanOut.partitions,
+    resultBudgetBytes: input.resultBudgetBytes,
   });
   if (CancellationScope.current().consideredCancelled) {
     // A cancelled run carries no result: the branches that completed stay readable through the progress query.
@@ -132,17 +156,65 @@ export async function parallelAggregatePartition(raw: PartitionInput): Promise<P
   const progress = new ProgressReporter('parallelAggregatePartition');
   const startedAtMs = Date.now();
   const total = input.branches.length;
-  let done = 0;
+  const counts = new Tally();
+  const parent = input.reportAs !== undefined && workflowInfo().parent ? new ParentReport(input.reportAs) : undefined;
   const step = `running ${total} branches, ${input.maxConcurrency} at a time`;
-  const fanOut = new FanOut(input.branches, input, startedAtMs, () => {
-    done += 1;
-    progress.update({ step, done, total });
+  const fanOut = new FanOut(input.branches, input, startedAtMs, (outcome) => {
+    counts.add(outcome.status);
+    progress.update({ step, done: counts.settled, total });
+    parent?.send(counts.counts());
   });
-  setHandler(stopPartitionSignal, (reason) => fanOut.stop(reason));
-  progress.update({ step, done, total });
+  setHandler(stopPartitionSignal, (reason) => {
+    parent?.close(); // the parent has decided: its result will carry the rest
+    fanOut.stop(reason);
+  });
+  progress.update({ step, done: 0, total });
   const { branches, results } = await fanOut.run();
-  progress.update({ step: `${branches.filter((b) => b.status === 'completed').length} of ${total} branches completed`, state: 'completed', outcome: 'completed' });
-  return { startedAtMs, branches, results };
+  const kept = keepWithinBudget(branches.map((b) => b.id), results, input.resultBudgetBytes);
+  const result = { startedAtMs, branches, results: kept.results, omittedResults: kept.omitted };
+  assertFits(`the result of partition ${workflowInfo().workflowId} (${total} branches)`, result, AGGREGATE_LIMIT_BYTES, TOO_LARGE_ADVICE);
+  progress.update({ step: `${counts.completed} of ${total} branches completed`, state: 'completed', outcome: 'completed' });
+  return result;
+}
+
+/**
+ * A partition's reports to its parent: one signal at a time, each carrying the latest cumulative counts, so a burst of
+ * settled branches becomes one signal per round trip rather than one per branch (at worst one per branch: the parent's
+ * history stays within ~4 events per branch), and none once the parent has told it to stop.
+ */
+class ParentReport {
+  private readonly parent = getExternalWorkflowHandle(workflowInfo().parent!.workflowId, workflowInfo().parent!.runId);
+  private next?: SettledCounts;
+  private sending = false;
+  private closed = false;
+
+  constructor(private readonly partition: number) {}
+
+  send(counts: SettledCounts): void {
+    if (this.closed) return;
+    this.next = counts;
+    if (!this.sending) void this.flush();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.next = undefined;
+  }
+
+  private async flush(): Promise<void> {
+    this.sending = true;
+    try {
+      while (this.next) {
+        const counts = this.next;
+        this.next = undefined;
+        await this.parent.signal(partitionProgressSignal, { partition: this.partition, ...counts });
+      }
+    } catch {
+      // The parent has closed (it was cancelled or terminated): there is no one left to tell.
+    } finally {
+      this.sending = false;
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -152,12 +224,14 @@ interface FanOutSettings {
   maxConcurrency: number;
   branchTimeout: number | string;
   retry?: BranchRetry;
+  resultBudgetBytes: number;
 }
 
-/** Every branch's outcome in input order, and the completed ones' results by id. */
+/** Every branch's outcome in input order, the completed ones' results by id, and those a partition left out. */
 interface Settled {
   branches: BranchOutcome[];
   results: Record<string, unknown>;
+  omitted?: OmittedResult[];
 }
 
 interface Stoppable {
@@ -208,7 +282,7 @@ class FanOut implements Stoppable {
     } catch (err) {
       const failure = describeFailure(err);
       const message = failure.kind === 'cancelled' && this.stopReason ? this.stopReason : failure.message;
-      this.settle(index, { id: branch.id, status: failure.kind, ...timing(), error: { type: failure.type, message } });
+      this.settle(index, { id: branch.id, status: failure.kind, ...timing(), error: { type: failure.type, message: shorten(message) } });
     }
   }
 
@@ -227,11 +301,15 @@ class FanOut implements Stoppable {
 
 /** One branch: its MCP tool call or text analysis, as an activity with the branch's timeout and retry policy. */
 async function runBranch(branch: NamedBranch, settings: FanOutSettings): Promise<unknown> {
-  const scheduleToCloseTimeout = toDuration(branch.timeout ?? settings.branchTimeout);
+  const budget = toDuration(branch.timeout ?? settings.branchTimeout);
+  // The branch's timeout governs every attempt too (not the activity proxies' 1-minute start-to-close): one attempt may
+  // use the whole budget. A tool call keeps its 20 s heartbeat timeout, which only notices a dead worker sooner: the
+  // activity heartbeats while its request is in flight.
+  const timeouts = { scheduleToCloseTimeout: budget, startToCloseTimeout: budget };
   const retry = branch.retry ?? settings.retry;
   if (branch.kind === 'text') {
     return analyzeText(branch.analysis, branch.text, {
-      scheduleToCloseTimeout,
+      ...timeouts,
       ...(retry ? { retry: retryPolicy(retry) } : {}),
     });
   }
@@ -245,7 +323,7 @@ async function runBranch(branch: NamedBranch, settings: FanOutSettings): Promise
   const result = await callTool(call, {
     readOnly: branch.readOnly,
     summary: `${describeToolCall(call)} — branch ${branch.id}`,
-    scheduleToCloseTimeout,
+    ...timeouts,
     retry: { ...retryPolicyFor(branch.readOnly ? { readOnlyHint: true } : undefined, true), ...retryPolicy(retry) },
   });
   return result;
@@ -266,16 +344,25 @@ function toDuration(value: number | string): Duration {
   return value as Duration;
 }
 
+/** A branch's error message as the aggregate carries it: at most BRANCH_ERROR_CHARS characters. */
+function shorten(message: string): string {
+  return message.length > BRANCH_ERROR_CHARS ? `${message.slice(0, BRANCH_ERROR_CHARS - 1)}…` : message;
+}
+
 /**
  * A large fan-out as child workflows of at most PARTITION_SIZE branches each (Temporal allows 2,000 pending activities
  * and ~51k history events per workflow). The concurrency limit is shared: at most `maxConcurrency` partitions run at
- * once, with `maxConcurrency / running` branches each. The tolerance is judged here as partitions report back.
+ * once, with `maxConcurrency / running` branches each. The tolerance is judged here: from each partition's outcomes
+ * when it ends and, with `report` (cancelWhenDecided), from the counts it signals as its branches settle, so the outcome
+ * is decided — and the other partitions stopped — within a signal's round trip of the branch that decided it.
+ * Each partition runs under an execution timeout from its branches' own (see PARTITION_TIMEOUT_MARGIN).
  */
 class PartitionedFanOut implements Stoppable {
   readonly partitions: number;
   private readonly slices: Array<{ offset: number; branches: NamedBranch[] }> = [];
   private readonly outcomes: BranchOutcome[] = [];
   private readonly results: Record<string, unknown> = {};
+  private readonly omitted: OmittedResult[] = [];
   private readonly running = new Set<ChildWorkflowHandle<typeof parallelAggregatePartition>>();
   private readonly signals: Array<Promise<void>> = [];
   private stopReason?: string;
@@ -284,7 +371,8 @@ class PartitionedFanOut implements Stoppable {
     private readonly branches: NamedBranch[],
     private readonly settings: FanOutSettings,
     private readonly startedAt: number,
-    private readonly onSettled: (outcome: BranchOutcome) => void,
+    private readonly onReport: (partition: number, counts: SettledCounts) => void,
+    private readonly report: boolean,
   ) {
     this.partitions = Math.ceil(branches.length / PARTITION_SIZE);
     const size = Math.ceil(branches.length / this.partitions); // even slices: 2,500 → 834 + 833 + 833
@@ -294,14 +382,15 @@ class PartitionedFanOut implements Stoppable {
   }
 
   async run(): Promise<Settled> {
+    if (this.report) setHandler(partitionProgressSignal, ({ partition, ...counts }) => this.onReport(partition, counts));
     const concurrent = Math.min(this.partitions, this.settings.maxConcurrency);
     const perPartition = Math.max(1, Math.floor(this.settings.maxConcurrency / concurrent));
     const settled = await settleBounded(this.slices, concurrent, (slice, index) => this.runPartition(slice, index, perPartition));
     settled.forEach((s, index) => {
-      if (s.status === 'rejected') this.settleSlice(this.slices[index], describeFailure(s.reason));
+      if (s.status === 'rejected') this.settleSlice(this.slices[index], index, describeFailure(s.reason));
     });
     await Promise.all(this.signals);
-    return { branches: this.outcomes, results: this.results };
+    return { branches: this.outcomes, results: this.results, omitted: this.omitted };
   }
 
   stop(reason: string): void {
@@ -317,13 +406,20 @@ class PartitionedFanOut implements Stoppable {
 
   private async runPartition(slice: { offset: number; branches: NamedBranch[] }, index: number, maxConcurrency: number): Promise<void> {
     if (this.stopReason !== undefined) {
-      return this.settleSlice(slice, { kind: 'cancelled', type: 'Cancelled', message: `${this.stopReason} (before it started)` });
+      return this.settleSlice(slice, index, { kind: 'cancelled', type: 'Cancelled', message: `${this.stopReason} (before it started)` });
     }
     const first = slice.offset + 1;
     const last = slice.offset + slice.branches.length;
+    const { branchTimeout, retry, resultBudgetBytes } = this.settings;
     const handle = await startChild(parallelAggregatePartition, {
       workflowId: `${workflowInfo().workflowId}-part-${index + 1}-of-${this.partitions}`,
-      args: [{ branches: slice.branches, maxConcurrency, branchTimeout: this.settings.branchTimeout, retry: this.settings.retry }],
+      args: [{
+        branches: slice.branches, maxConcurrency, branchTimeout, retry,
+        // Each partition keeps its share of the result budget; the parent applies the whole budget again.
+        resultBudgetBytes: Math.floor(resultBudgetBytes / this.partitions),
+        ...(this.report ? { reportAs: index } : {}),
+      }],
+      workflowExecutionTimeout: partitionTimeoutMs(slice.branches, branchTimeout, maxConcurrency),
       staticSummary: `Branches ${first}–${last} of ${this.branches.length} (partition ${index + 1} of ${this.partitions})`,
     });
     this.running.add(handle);
@@ -332,39 +428,44 @@ class PartitionedFanOut implements Stoppable {
       const part = await handle.result();
       const shift = part.startedAtMs - this.startedAt;
       Object.assign(this.results, part.results);
+      this.omitted.push(...part.omittedResults ?? []);
       part.branches.forEach((outcome, j) => {
-        this.settle(slice.offset + j, outcome.startMs === undefined ? outcome : { ...outcome, startMs: outcome.startMs + shift });
+        this.outcomes[slice.offset + j] = outcome.startMs === undefined ? outcome : { ...outcome, startMs: outcome.startMs + shift };
       });
+      this.onReport(index, countsOf(part.branches));
     } finally {
       this.running.delete(handle);
     }
   }
 
   /** Every branch of a partition that did not report: cancelled before it started, or the partition itself failed. */
-  private settleSlice(slice: { offset: number; branches: NamedBranch[] }, failure: ReturnType<typeof describeFailure>): void {
+  private settleSlice(slice: { offset: number; branches: NamedBranch[] }, index: number, failure: ReturnType<typeof describeFailure>): void {
     slice.branches.forEach((branch, j) => {
       if (this.outcomes[slice.offset + j]) return;
-      this.settle(slice.offset + j, { id: branch.id, status: failure.kind, durationMs: 0, error: { type: failure.type, message: failure.message } });
+      this.outcomes[slice.offset + j] = {
+        id: branch.id, status: failure.kind, durationMs: 0, error: { type: failure.type, message: shorten(failure.message) },
+      };
     });
+    this.onReport(index, countsOf(this.outcomes.slice(slice.offset, slice.offset + slice.branches.length)));
   }
+}
 
-  private settle(index: number, outcome: BranchOutcome): void {
-    this.outcomes[index] = outcome;
-    this.onSettled(outcome);
-  }
+/** The longest a partition can need: its branches' timeouts over its concurrency plus the longest one, plus a margin. */
+function partitionTimeoutMs(branches: NamedBranch[], branchTimeout: number | string, concurrency: number): number {
+  const budgets = branches.map((b) => msToNumber(toDuration(b.timeout ?? branchTimeout)));
+  const sum = budgets.reduce((a, b) => a + b, 0);
+  return Math.ceil(sum / concurrency) + Math.max(...budgets) + msToNumber(toDuration(PARTITION_TIMEOUT_MARGIN));
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
 // The tolerance and the aggregate
 
-/** Counts branches as they settle and decides the outcome once it can no longer change. */
-class Tolerance {
+/** Settled branches counted by how they ended. */
+class Tally implements SettledCounts {
   completed = 0;
   failed = 0;
   timedOut = 0;
   cancelled = 0;
-
-  constructor(readonly total: number, readonly required: number) {}
 
   add(status: BranchStatus): void {
     if (status === 'completed') this.completed += 1;
@@ -374,7 +475,56 @@ class Tolerance {
   }
 
   get settled(): number {
-    return this.completed + this.failed + this.timedOut + this.cancelled;
+    return settledOf(this);
+  }
+
+  counts(): SettledCounts {
+    return { completed: this.completed, failed: this.failed, timedOut: this.timedOut, cancelled: this.cancelled };
+  }
+}
+
+function settledOf(c: SettledCounts): number {
+  return c.completed + c.failed + c.timedOut + c.cancelled;
+}
+
+function countsOf(outcomes: BranchOutcome[]): SettledCounts {
+  const tally = new Tally();
+  for (const outcome of outcomes) if (outcome) tally.add(outcome.status);
+  return tally.counts();
+}
+
+/**
+ * Counts branches as they settle — its own branches one by one, a partition's as the cumulative counts it reports — and
+ * decides the outcome once it can no longer change.
+ */
+class Tolerance {
+  private readonly own = new Tally();
+  private readonly parts: SettledCounts[] = [];
+
+  constructor(readonly total: number, readonly required: number) {}
+
+  add(status: BranchStatus): void {
+    this.own.add(status);
+  }
+
+  /** A partition's counts so far; an older report (fewer settled) changes nothing. True when the counts moved. */
+  report(partition: number, counts: SettledCounts): boolean {
+    const known = this.parts[partition];
+    if (known && settledOf(known) >= settledOf(counts)) return false;
+    this.parts[partition] = counts;
+    return true;
+  }
+
+  private sum(key: keyof SettledCounts): number {
+    return this.parts.reduce((n, part) => n + (part?.[key] ?? 0), this.own[key]);
+  }
+
+  get completed(): number {
+    return this.sum('completed');
+  }
+
+  get settled(): number {
+    return this.sum('completed') + this.sum('failed') + this.sum('timedOut') + this.sum('cancelled');
   }
 
   /** The most branches that could still complete. */
@@ -391,13 +541,21 @@ class Tolerance {
   }
 
   counts() {
-    return { completed: this.completed, failed: this.failed, timedOut: this.timedOut, cancelled: this.cancelled, required: this.required };
+    return {
+      completed: this.completed, failed: this.sum('failed'), timedOut: this.sum('timedOut'), cancelled: this.sum('cancelled'),
+      required: this.required,
+    };
   }
 }
 
+/**
+ * The aggregate, within Temporal's payload limit: branch results are kept in branch order up to the result budget (and
+ * what room the rest of the aggregate leaves), the others listed as omitted; an aggregate that would not fit even so
+ * fails with `AggregateTooLarge` rather than leave the run hanging.
+ */
 function aggregateOf(
   settled: Settled,
-  context: { title?: string; required: number; startedAt: number; partitions: number },
+  context: { title?: string; required: number; startedAt: number; partitions: number; resultBudgetBytes: number },
 ): ParallelAggregateResult {
   const { branches } = settled;
   const ids = (status: BranchStatus) => branches.filter((b) => b.status === status).map((b) => b.id);
@@ -414,10 +572,11 @@ function aggregateOf(
     timedOut.length ? `${timedOut.length} timed out` : '',
     cancelled.length ? `${cancelled.length} cancelled` : '',
   ].filter(Boolean);
-  const summary = `${status}: ${completed.length} of ${total} branches completed${missing.length ? ` (${missing.join(', ')})` : ''}` +
-    `, ${context.required} needed, in ${(processingTimeMs / 1000).toFixed(1)} s`;
+  const summaryOf = (omitted: number) => `${status}: ${completed.length} of ${total} branches completed${missing.length ? ` (${missing.join(', ')})` : ''}`
+    + `, ${context.required} needed, in ${(processingTimeMs / 1000).toFixed(1)} s`
+    + (omitted ? `; ${omitted} results left out over the ${formatBytes(context.resultBudgetBytes)} result budget (see omittedResults)` : '');
 
-  return {
+  const aggregate: ParallelAggregateResult = {
     ...(context.title ? { title: context.title } : {}),
     status,
     total,
@@ -426,11 +585,23 @@ function aggregateOf(
     failed,
     timedOut,
     cancelled,
-    results: Object.fromEntries(completed.map((id) => [id, settled.results[id]])),
+    results: {},
+    omittedResults: [],
     branches,
     startedAt: new Date(context.startedAt).toISOString(),
     processingTimeMs,
     partitions: context.partitions,
-    summary,
+    summary: summaryOf(0),
   };
+  const what = `the aggregate of ${total} branches`;
+  assertFits(`${what}, without any result,`, aggregate, AGGREGATE_LIMIT_BYTES, TOO_LARGE_ADVICE);
+  // What the rest of the aggregate leaves, less room for the longer summary and an omitted list naming every result.
+  const omittedReserve = completed.reduce((n, id) => n + jsonBytes(id) + OMITTED_ENTRY_BYTES, 0);
+  const room = AGGREGATE_LIMIT_BYTES - jsonBytes(aggregate) - omittedReserve - 200;
+  const kept = keepWithinBudget(completed, settled.results, Math.min(context.resultBudgetBytes, room), settled.omitted);
+  aggregate.results = kept.results;
+  aggregate.omittedResults = kept.omitted;
+  aggregate.summary = summaryOf(kept.omitted.length);
+  assertFits(what, aggregate, AGGREGATE_LIMIT_BYTES, TOO_LARGE_ADVICE);
+  return aggregate;
 }

@@ -1,4 +1,4 @@
-import { proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import { ActivityFailure, isCancellation, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
 import type { ToolActivities } from '../activities/mcp.js';
 import { RouteRequestInput, type RouteRequestResult } from '../schemas/route-request.js';
 import { ESCALATED, PRIORITY, ROUTE } from '../shared/search-attributes.js';
@@ -14,6 +14,7 @@ import {
   type Classification,
   type RequestType,
 } from './routing-rules.js';
+import { describeFailure } from './support/failures.js';
 import { parseInput } from './support/input.js';
 import { ProgressReporter } from './support/progress.js';
 import { stepKey, store } from './support/tools.js';
@@ -31,7 +32,9 @@ const files = proxyActivities<ToolActivities>({
  * Conditional routing with priority and escalation (seed 000, Pattern 2): classify the request by the seed's rules,
  * route it to its type's handler (each calls real tools), apply priority processing (HIGH and CRITICAL get an SLA),
  * and escalate to the senior support team — a ticket in the store — when a trigger word matched (straight away, no
- * handler), when the priority is CRITICAL, or when a premium customer's request is HIGH.
+ * handler), when the priority is CRITICAL, or when a premium customer's request is HIGH. A handler whose tools fail (an
+ * unknown customer, the filesystem server down) does not sink the request: as in the seed, its result is the type's
+ * fallback response with the error, and priority processing and escalation still run.
  */
 export async function routeRequest(raw: RouteRequestInput): Promise<RouteRequestResult> {
   const input = parseInput(RouteRequestInput, raw);
@@ -52,7 +55,8 @@ export async function routeRequest(raw: RouteRequestInput): Promise<RouteRequest
   if (!c.escalationTriggers.length) {
     routingPath.push(HANDLER_NODE[c.type]);
     progress.update({ step: `handling as ${c.type}`, done: 1 });
-    handled = await handlers[c.type](request, c, input.customerId);
+    handled = await handle(request, c, input.customerId);
+    if (handled.result.error) progress.update({ step: `handler failed (${handled.result.error.type}): fallback response`, done: 2 });
 
     routingPath.push('priority_processor');
     const expedited = slaFor(c.priority);
@@ -69,11 +73,12 @@ export async function routeRequest(raw: RouteRequestInput): Promise<RouteRequest
     progress.update({ step: `escalating: ${reason}`, done: 3 });
     const ticket = await store<{ ticket_id: string; assignee: string }>('create_ticket', {
       subject: `[${c.priority}] ${c.type} request escalated`,
-      body: `Reason: ${reason}\nRouting path: ${routingPath.join(' → ')}\n\n${request}`,
+      body: `Reason: ${reason}\nRouting path: ${routingPath.join(' → ')}\n${ticketNotes(input.customerId, handled)}\n${request}`,
       priority: c.priority.toLowerCase(),
       escalated: true,
       category: c.type,
-      ...(input.customerId ? { customer_id: input.customerId } : {}),
+      // A customer the store does not know (the handler's lookup said so) is named in the body, not linked.
+      ...(input.customerId && handled?.result.error?.type !== 'UnknownCustomer' ? { customer_id: input.customerId } : {}),
     }, { idempotencyKey: stepKey('escalate'), summary: `escalate ${c.priority} ${c.type} to senior support` });
     escalation = { ticketId: ticket.ticket_id, cause, reason, assignee: ticket.assignee };
     upsertSearchAttributes([{ key: ESCALATED, value: true }]);
@@ -92,6 +97,37 @@ export async function routeRequest(raw: RouteRequestInput): Promise<RouteRequest
     escalation,
   };
 }
+
+/**
+ * Runs the type's handler. When one of its tool calls fails for good (an activity failure: its retries are spent or the
+ * error is a business one), the seed's fallback takes its place: a standard response that names the error. Cancellation
+ * and errors of the workflow's own code still end the run.
+ */
+async function handle(request: string, c: Classification, customerId?: string): Promise<Handled> {
+  try {
+    return await handlers[c.type](request, c, customerId);
+  } catch (err) {
+    if (isCancellation(err) || !(err instanceof ActivityFailure)) throw err;
+    const { type, message } = describeFailure(err);
+    return { result: { type: c.type, action: 'Fallback response', fallback: FALLBACK_RESPONSE[c.type], error: { type, message } } };
+  }
+}
+
+/** The customer and the handler's failure, if any, as lines of the escalation ticket. */
+function ticketNotes(customerId: string | undefined, handled: Handled | undefined): string {
+  const customer = customerId ? `Customer: ${customerId}${handled?.result.error?.type === 'UnknownCustomer' ? ' (not found in the store)' : ''}\n` : '';
+  const error = handled?.result.error;
+  return `${customer}${error ? `Handler failed (${error.type}): ${error.message}\n` : ''}`;
+}
+
+/** The seed's fallback response per route, used when the handler's tools fail. */
+const FALLBACK_RESPONSE: Record<RequestType, string> = {
+  customer_service: 'Standard customer service response',
+  technical_support: 'Standard technical support response',
+  sales_inquiry: 'Standard sales response',
+  data_analysis: 'Standard analytics response',
+  general_query: 'Standard general response',
+};
 
 async function readMessage(path: string): Promise<string> {
   return files.fsReadTextFile.executeWithOptions({ summary: `filesystem.read_text_file path=${path}` }, [{ path }]);

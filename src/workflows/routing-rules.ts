@@ -7,13 +7,13 @@
  * non-overlapping matches of all its patterns (Python's `len(re.findall(...))`, summed).
  */
 
-export const REQUEST_TYPES = ['customer_service', 'technical_support', 'sales_inquiry', 'data_analysis', 'general_query'] as const;
-export type RequestType = (typeof REQUEST_TYPES)[number];
+import type { Priority, RequestType, UserType } from '../shared/routing.js';
+
+export type { Priority, RequestType, UserType };
+
 /** The types a pattern can score; `general_query` is what remains when none does. */
 export type ScoredType = Exclude<RequestType, 'general_query'>;
 
-export const PRIORITIES = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
-export type Priority = (typeof PRIORITIES)[number];
 /** The seed's `Priority` enum values: LOW = 1 … CRITICAL = 4. */
 export const PRIORITY_LEVEL: Record<Priority, number> = { LOW: 1, MEDIUM: 2, HIGH: 3, CRITICAL: 4 };
 
@@ -159,10 +159,6 @@ export function leadQuality(request: string): 'hot' | 'warm' | 'cold' {
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Routing by user type (seed 001 §3): admin requests need approval; premium and standard are processed directly.
-
-export const USER_TYPES = ['admin', 'premium', 'standard'] as const;
-export type UserType = (typeof USER_TYPES)[number];
-
 /**
  * The seed's `classify_user`: "admin"/"administrator" → admin, else "premium"/"pro" → premium, else standard. One
  * deliberate difference: whole words, not substrings — the seed's `"pro" in user_input` would also make every

@@ -1,34 +1,11 @@
 /**
- * The store's error contract. Business-rule failures are non-retryable and carry a stable `type`; a client maps them to
- * a typed, non-retryable failure. Infrastructure trouble (and injected faults) is retryable.
+ * The store's failures as the server raises them. The contract itself (the error types, whether each is retryable, the
+ * error body) is in src/shared/store-errors.ts, which the workflows that call the store depend on too.
  */
+import { STORE_ERROR_TYPES, type StoreErrorBody, type StoreErrorType } from '../../shared/store-errors.js';
 import { jsonBytes, STORE_LIMITS } from './limits.js';
 
-/** Every error type the store returns, with whether a retry can help. */
-export const STORE_ERROR_TYPES = {
-  UnknownCustomer: false,
-  UnknownProduct: false,
-  UnknownPayment: false,
-  UnknownTicket: false,
-  UnknownDocument: false,
-  UnknownDeadLetter: false,
-  UserExists: false,
-  InsufficientInventory: false,
-  PaymentDeclined: false,
-  RefundExceedsCharge: false,
-  InvalidAddress: false,
-  InvalidRequest: false,
-  InvalidTransition: false,
-  IdempotencyKeyReused: false,
-  QueryRejected: false,
-  QueryTimeout: false,
-  ResultTooLarge: false,
-  InjectedFault: true,
-  Cancelled: true,
-  StoreError: true,
-} as const satisfies Record<string, boolean>;
-
-export type StoreErrorType = keyof typeof STORE_ERROR_TYPES;
+export { STORE_ERROR_TYPES, type StoreErrorBody, type StoreErrorType };
 
 /** A failure the store reports to the caller as an MCP tool error (`isError: true`). */
 export class StoreFailure extends Error {
@@ -43,14 +20,6 @@ export class StoreFailure extends Error {
     this.retryable = STORE_ERROR_TYPES[type];
     this.details = details;
   }
-}
-
-/** The machine-readable error body: `structuredContent.error` of an error result. */
-export interface StoreErrorBody {
-  type: StoreErrorType;
-  message: string;
-  retryable: boolean;
-  details?: Record<string, unknown>;
 }
 
 /**

@@ -2,7 +2,7 @@
  * Calling MCP tools from workflow code: every call is the `callTool` activity, named in the Web UI by server, tool and
  * key argument, retried by a policy that fits what the call is (a read, or a write carrying an idempotency key).
  */
-import { proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import { patched, proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { ToolActivities } from '../../activities/mcp.js';
 import { describeToolCall, type ToolCall } from '../../shared/tool-call.js';
 import { recordedToolResult, type ToolResult } from '../../shared/tool-result.js';
@@ -42,11 +42,20 @@ export function summaryOf(call: ToolCall, phrase?: string): string {
 }
 
 /**
- * The idempotency key of one step of this workflow: `<workflowId>:<step>`. The same step retried, or replayed after a
- * crash, sends the same key, so the server applies it once.
+ * The patch that scoped idempotency keys to the run chain (see "Changing a workflow safely" in the README). Runs
+ * started before it keep their `<workflowId>:<step>` keys to the end, so a step they recall finds its first result.
+ */
+export const RUN_SCOPED_KEYS_PATCH = 'run-scoped-idempotency-keys';
+
+/**
+ * The idempotency key of one step of this run chain: `<firstExecutionRunId>:<step>`. The same step retried, replayed
+ * after a crash, or repeated after continue-as-new sends the same key, so the server applies it once; a later run that
+ * reuses the workflow id (Temporal allows it once the first run closed) has its own keys, so its steps take effect
+ * instead of replaying the earlier run's results.
  */
 export function stepKey(step: string): string {
-  return `${workflowInfo().workflowId}:${step}`;
+  const info = workflowInfo();
+  return patched(RUN_SCOPED_KEYS_PATCH) ? `${info.firstExecutionRunId}:${step}` : `${info.workflowId}:${step}`;
 }
 
 /** Calls a tool of Orchestra's store server and returns its structured result. */
