@@ -9,6 +9,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { InvalidInputError, validateInput } from '../src/client/api.js';
 import type { RouteRequestResult } from '../src/schemas/route-request.js';
 import { ESCALATED, PRIORITY, ROUTE } from '../src/shared/search-attributes.js';
+import { eventually } from './helpers/eventually.js';
 import { readStore, useTemporal, withWorker } from './helpers/temporal.js';
 
 interface TicketRow { id: string; priority: string; assignee: string; customer_id: string | null; category: string; escalated: number; body: string }
@@ -99,8 +100,8 @@ describe('routeRequest (local dev server, real MCP servers)', () => {
       assert.equal(description.typedSearchAttributes.get(ROUTE), 'technical_support');
       assert.equal(description.typedSearchAttributes.get(PRIORITY), 'CRITICAL');
       assert.equal(description.typedSearchAttributes.get(ESCALATED), true);
-      const listed = await orchestra.list('OrchestraEscalated = true AND OrchestraPriority = "CRITICAL"');
-      assert.ok(listed.some((w) => w.workflowId === run.workflowId));
+      await eventually(async () => (await orchestra.list('OrchestraEscalated = true AND OrchestraPriority = "CRITICAL"'))
+        .some((w) => w.workflowId === run.workflowId), { what: 'the run to be listed as escalated and CRITICAL' });
     });
   });
 
@@ -161,14 +162,36 @@ describe('routeRequest (local dev server, real MCP servers)', () => {
         let cause: unknown = err.cause;
         while (cause instanceof Error && !(cause instanceof ApplicationFailure)) cause = cause.cause;
         assert.ok(cause instanceof ApplicationFailure);
-        return cause;
+        const events = (await handle.fetchHistory()).events ?? [];
+        // The attempt number of each activity that ran (history keeps the last attempt's start).
+        const attempts = events.flatMap((e) => (e.activityTaskStartedEventAttributes ? [e.activityTaskStartedEventAttributes.attempt] : []));
+        return { cause, attempts };
       };
       const unknown = await failure({ request: 'Where is my refund?', customerId: 'cust-999' });
-      assert.equal(unknown.type, 'UnknownCustomer');
-      assert.equal(unknown.nonRetryable, true);
+      assert.equal(unknown.cause.type, 'UnknownCustomer');
+      assert.equal(unknown.cause.nonRetryable, true);
+      assert.deepEqual(unknown.attempts, [1], 'the customer lookup ran once, not retried');
       const invalid = await failure({ request: 'x', customerId: 'nobody' });
-      assert.equal(invalid.type, 'InvalidInput');
-      assert.match(invalid.message, /customerId: must be a customer id/);
+      assert.equal(invalid.cause.type, 'InvalidInput');
+      assert.equal(invalid.cause.nonRetryable, true);
+      assert.match(invalid.cause.message, /customerId: must be a customer id/);
+      assert.deepEqual(invalid.attempts, [], 'nothing ran');
+    });
+  });
+});
+
+describe('routeRequest (time-skipping server)', () => {
+  const t = useTemporal('time-skipping');
+
+  it('routes, prioritises and escalates the same way under time skipping', async () => {
+    await withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
+      const r = await orchestra.execute('routeRequest', { inboxFile: 'inbox/urgent-outage-report.txt' }, { taskQueue });
+      assert.equal(r.route, 'technical_support');
+      assert.equal(r.priority, 'CRITICAL');
+      assert.deepEqual(r.routingPath, ['classifier', 'technical_support', 'priority_processor', 'escalation']);
+      assert.equal(r.escalation?.cause, 'critical_priority');
+      const row = readStore(t.deps, (db) => db.prepare('SELECT priority, assignee FROM tickets WHERE id = ?').get(r.escalation!.ticketId));
+      assert.deepEqual(row, { priority: 'critical', assignee: 'senior-support' });
     });
   });
 });

@@ -24,3 +24,25 @@ export function orchestraCli(args: string[], env: Record<string, string> = {}): 
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+/**
+ * Runs the real `orchestra` command on a pseudo-terminal (util-linux `script`), as a person at a terminal would: what
+ * it writes there (stdout and stderr together, control sequences included) and its exit code.
+ */
+export function orchestraCliOnTerminal(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  const quote = (word: string) => `'${word.replaceAll("'", "'\\''")}'`;
+  const command = [process.execPath, path.join(projectRoot, 'bin/orchestra.js'), ...args].map(quote).join(' ');
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['--quiet', '--flush', '--return', '--command', command, '/dev/null'], {
+      cwd: projectRoot,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
