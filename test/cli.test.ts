@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { Client, WorkflowNotFoundError } from '@temporalio/client';
+import type Long from 'long';
+import { registerSearchAttributes } from '../src/runtime/search-attributes.js';
 import { orchestraCli, orchestraCliOnTerminal } from './helpers/cli.js';
 import { eventually } from './helpers/eventually.js';
 import { useTemporal, withWorker } from './helpers/temporal.js';
@@ -155,6 +157,29 @@ describe('orchestra CLI', () => {
       assert.match(piped.stderr, link('cli-piped'));
       assert.ok(!piped.stderr.includes('\x1b[2K') && !/waiting until/.test(piped.stderr), 'no progress line when stderr is not a terminal');
     });
+  });
+
+  it('connects through a Temporal config profile: its address and its namespace', async () => {
+    const namespace = 'orchestra-cli-profile';
+    // protobufjs takes a plain number for the int64 seconds; the generated type only names Long.
+    await t.env.connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: { seconds: 86_400 as unknown as Long } });
+    await eventually(() => registerSearchAttributes(t.env.connection, namespace), { what: `the namespace ${namespace} to be ready` });
+    const configFile = path.join(t.deps.home, 'temporal.toml');
+    fs.writeFileSync(configFile, `[profile.orchestra-test]\naddress = "${address}"\nnamespace = "${namespace}"\n`);
+    await withWorker(t.env, t.deps, async ({ taskQueue }) => {
+      // No TEMPORAL_ADDRESS: everything comes from the profile.
+      const cli = (args: string[]) => orchestraCli(args, { TEMPORAL_CONFIG_FILE: configFile, TEMPORAL_PROFILE: 'orchestra-test', ORCHESTRA_TASK_QUEUE: taskQueue });
+      await eventually(async () => {
+        const started = await cli(['start', 'reminder', '--input', JSON.stringify({ recipient: 'ivy@example.com', message: 'Profile', delay: '1s' }), '--id', 'cli-profile-run']);
+        assert.equal(started.code, 0, started.stderr);
+      }, { what: 'a start in the new namespace' });
+      const result = await cli(['result', 'cli-profile-run', '--json']);
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal((JSON.parse(result.stdout) as { recipient: string }).recipient, 'ivy@example.com');
+    }, { worker: { namespace } });
+    const inNamespace = new Client({ connection: t.env.connection, namespace });
+    assert.equal((await inNamespace.workflow.getHandle('cli-profile-run').describe()).status.name, 'COMPLETED');
+    await assert.rejects(t.env.client.workflow.getHandle('cli-profile-run').describe(), WorkflowNotFoundError, 'not in the default namespace');
   });
 
   it('exits 1 with the failure type and message when the workflow fails', async () => {
