@@ -4,32 +4,19 @@
  * what it prints and its exit codes.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { projectRoot } from '../src/runtime/paths.js';
 import { catalog } from '../src/schemas/catalog.js';
-import type { CliResult } from './helpers/cli.js';
+import { runProcess, type CliResult } from './helpers/cli.js';
 import { tempDir } from './helpers/mcp.js';
 import { useTemporal } from './helpers/temporal.js';
 
 /** Runs `npm start -- --once` as npm does (`tsx src/main.ts --once`) with extra environment. */
 function startOnce(env: Record<string, string>): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'src/main.ts'), '--once'], {
-      cwd: projectRoot,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runProcess(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'src/main.ts'), '--once'], env);
 }
 
 /** The printed runs: one block per run, starting with ✔ or ✘. */
