@@ -9,7 +9,7 @@ import { InvalidInputError, validateInput, type Orchestra } from '../src/client/
 import type { AccessRequestResult } from '../src/schemas/access-request.js';
 import { decisionProblem, type ApprovalAck, type PendingApproval } from '../src/schemas/approval.js';
 import { DECIDE_UPDATE } from '../src/shared/approval.js';
-import type { Progress } from '../src/shared/progress.js';
+import { eventually } from './helpers/eventually.js';
 import { readStore, serverRunTimeMs, testDeps, useTemporal, withWorker } from './helpers/temporal.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -63,13 +63,12 @@ describe('accessRequest (time-skipping, real store)', () => {
   /** Starts an admin request and waits (on the progress query) until it asks for approval. */
   async function pendingAdminRequest(orchestra: Orchestra, taskQueue: string, request = 'admin access to the billing console') {
     const run = await orchestra.start('accessRequest', { request, requester: 'ada@example.com' }, { taskQueue });
-    let progress: Progress | undefined;
-    for (let i = 0; i < 100 && progress?.state !== 'waiting'; i++) {
-      progress = await orchestra.progress(run.workflowId).catch(() => undefined);
-      if (progress?.state !== 'waiting') await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    assert.equal(progress?.state, 'waiting');
-    return { run, progress: progress!, handle: orchestra.handle(run.workflowId) };
+    const progress = await eventually(async () => {
+      const current = await orchestra.progress(run.workflowId);
+      assert.equal(current.state, 'waiting');
+      return current;
+    }, { what: 'the request to wait for approval' });
+    return { run, progress, handle: orchestra.handle(run.workflowId) };
   }
 
   it('processes premium and standard requests directly, without asking anyone', async () => {
