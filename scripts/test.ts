@@ -1,6 +1,8 @@
 /**
  * `npm test`: resolves the Temporal binaries once (installing them into the tool cache if needed, with one line said),
- * then runs every test file under test/ with node's built-in runner.
+ * then runs every test file under test/ with node's built-in runner. Each test, and each test file as a whole (node 20
+ * times the file too), gets `TEST_TIMEOUT_MS` (default 10 minutes, generous for a loaded 2-core machine), so a
+ * regression that hangs fails instead of hanging `npm test`.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -20,7 +22,10 @@ const files = fs.readdirSync(path.join(projectRoot, 'test'), { recursive: true, 
   .sort()
   .map((f) => path.join('test', f));
 
+const testTimeoutMs = Number(process.env.TEST_TIMEOUT_MS ?? 600_000);
+
 const result = spawnSync(process.execPath, [
-  '--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`, ...files,
+  '--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`,
+  `--test-timeout=${testTimeoutMs}`, ...files,
 ], { cwd: projectRoot, stdio: 'inherit' });
 process.exit(result.status ?? 1);

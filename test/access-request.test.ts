@@ -9,8 +9,8 @@ import { InvalidInputError, validateInput, type Orchestra } from '../src/client/
 import type { AccessRequestResult } from '../src/schemas/access-request.js';
 import { decisionProblem, type ApprovalAck, type PendingApproval } from '../src/schemas/approval.js';
 import { DECIDE_UPDATE } from '../src/shared/approval.js';
-import type { Progress } from '../src/shared/progress.js';
-import { readStore, testDeps, useTemporal, withWorker } from './helpers/temporal.js';
+import { eventually } from './helpers/eventually.js';
+import { readStore, serverRunTimeMs, testDeps, useTemporal, withWorker } from './helpers/temporal.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -66,29 +66,36 @@ describe('accessRequest (time-skipping, real store)', () => {
   /** Starts an admin request and waits (on the progress query) until it asks for approval. */
   async function pendingAdminRequest(orchestra: Orchestra, taskQueue: string, request = 'admin access to the billing console') {
     const run = await orchestra.start('accessRequest', { request, requester: 'ada@example.com' }, { taskQueue });
-    let progress: Progress | undefined;
-    for (let i = 0; i < 100 && progress?.state !== 'waiting'; i++) {
-      progress = await orchestra.progress(run.workflowId).catch(() => undefined);
-      if (progress?.state !== 'waiting') await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    assert.equal(progress?.state, 'waiting');
-    return { run, progress: progress!, handle: orchestra.handle(run.workflowId) };
+    const progress = await eventually(async () => {
+      const current = await orchestra.progress(run.workflowId);
+      assert.equal(current.state, 'waiting');
+      return current;
+    }, { what: 'the request to wait for approval' });
+    return { run, progress, handle: orchestra.handle(run.workflowId) };
   }
 
   it('processes premium and standard requests directly, without asking anyone', async () => {
     await withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
       // One at a time: the time-skipping server can answer concurrent result() waits with a spurious time-out.
-      const premium = await orchestra.execute('accessRequest', { request: 'Pro plan user: export my invoices' }, { taskQueue });
-      const standard = await orchestra.execute('accessRequest', { request: 'please reset my password' }, { taskQueue });
-      assert.deepEqual(
-        { ...premium, auditEventId: undefined },
-        {
-          userType: 'premium', requiresApproval: false, processingPath: 'premium', outcome: 'granted', decidedBy: null, approval: null,
-          result: 'Premium processing: Pro plan user: export my invoices - Enhanced features available', escalationTicketId: null, auditEventId: undefined,
-        },
-      );
-      assert.equal(standard.userType, 'standard');
-      assert.equal(standard.result, 'Standard processing: please reset my password - Basic features available');
+      const direct = async (request: string) => {
+        const run = await orchestra.start('accessRequest', { request }, { taskQueue });
+        const result = await orchestra.result(run.workflowId) as AccessRequestResult;
+        // Nobody was asked: no approval timer in the history, and the audit record names no decider.
+        const history = await orchestra.handle(run.workflowId).fetchHistory();
+        assert.ok(!history.events!.some((e) => e.timerStartedEventAttributes), 'no approval window was opened');
+        const events = auditEvents(run.workflowId);
+        assert.deepEqual(events.map((e) => [e.type, e.event_id]), [['AccessGranted', result.auditEventId]]);
+        assert.equal(JSON.parse(events[0].payload).decidedBy, null);
+        return { ...result, auditEventId: undefined };
+      };
+      assert.deepEqual(await direct('Pro plan user: export my invoices'), {
+        userType: 'premium', requiresApproval: false, processingPath: 'premium', outcome: 'granted', decidedBy: null, approval: null,
+        result: 'Premium processing: Pro plan user: export my invoices - Enhanced features available', escalationTicketId: null, auditEventId: undefined,
+      });
+      assert.deepEqual(await direct('please reset my password'), {
+        userType: 'standard', requiresApproval: false, processingPath: 'standard', outcome: 'granted', decidedBy: null, approval: null,
+        result: 'Standard processing: please reset my password - Basic features available', escalationTicketId: null, auditEventId: undefined,
+      });
     });
   });
 
@@ -138,9 +145,9 @@ describe('accessRequest (time-skipping, real store)', () => {
 
   it('times out after 24 hours in milliseconds: denies, and escalates when asked to', async () => {
     await withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
-      const startedAt = await t.env.currentTimeMs();
-      const denied = await orchestra.execute('accessRequest', { request: 'admin console for me' }, { taskQueue });
-      assert.ok((await t.env.currentTimeMs()) - startedAt >= DAY, 'the server clock advanced by the full day');
+      const run = await orchestra.start('accessRequest', { request: 'admin console for me' }, { taskQueue });
+      const denied = await orchestra.result(run.workflowId) as AccessRequestResult;
+      assert.ok(await serverRunTimeMs(t.env, run.workflowId) >= DAY, 'the server clock advanced by the full day');
       const escalated = await orchestra.execute('accessRequest', { request: 'admin console for the auditor', onTimeout: 'escalate' }, { taskQueue });
       for (const r of [denied, escalated]) {
         assert.equal(r.outcome, 'timed_out');

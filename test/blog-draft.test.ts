@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { BlogDraftResult } from '../src/schemas/blog-draft.js';
 import { startLlmServer, withLlmEnv } from './helpers/llm-server.js';
-import { rejectsAsInvalidInput, useTemporal, withWorker } from './helpers/temporal.js';
+import { rejectsAsInvalidInput, serverRunTimeMs, useTemporal, withWorker } from './helpers/temporal.js';
 
 describe('blogDraft (time-skipping, real store research)', () => {
   const t = useTemporal('time-skipping');
@@ -34,6 +34,7 @@ describe('blogDraft (time-skipping, real store research)', () => {
       () => withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
         const run = await orchestra.start('blogDraft', { topic: 'Idempotency keys for safe payment retries' }, { taskQueue });
         const result = await orchestra.result(run.workflowId) as BlogDraftResult;
+        const elapsed = await serverRunTimeMs(t.env, run.workflowId);
         assert.equal(result.generator, 'offline');
         assert.equal(result.fallback?.stage, 'outline');
         assert.equal(result.fallback?.reason, 'retries_exhausted');
@@ -44,6 +45,13 @@ describe('blogDraft (time-skipping, real store research)', () => {
         const history = await orchestra.client.workflow.getHandle(run.workflowId).fetchHistory();
         const llmCalls = history.events!.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'generateText');
         assert.equal(llmCalls.length, 1);
+        // With backoff: the policy scheduled is exponential from 2 s, and the server clock waited 2 s + 4 s between tries.
+        const policy = llmCalls[0].activityTaskScheduledEventAttributes!.retryPolicy!;
+        assert.equal(policy.maximumAttempts, 3);
+        assert.equal(policy.backoffCoefficient, 2);
+        assert.equal(Number(policy.initialInterval?.seconds), 2);
+        assert.equal(Number(policy.maximumInterval?.seconds), 20);
+        assert.ok(elapsed >= 6_000, `the retries backed off 2 s then 4 s (the run took ${elapsed} ms of server time)`);
         const failed = history.events!.find((e) => e.activityTaskFailedEventAttributes);
         assert.ok(failed);
         const started = history.events!.find((e) => e.activityTaskStartedEventAttributes?.attempt === 3);

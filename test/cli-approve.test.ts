@@ -3,6 +3,7 @@ import { before, describe, it } from 'node:test';
 import type { Orchestra } from '../src/client/api.js';
 import type { AccessRequestResult } from '../src/schemas/access-request.js';
 import { orchestraCli } from './helpers/cli.js';
+import { eventually } from './helpers/eventually.js';
 import { useTemporal, withWorker } from './helpers/temporal.js';
 
 describe('orchestra approve / status (human approval from the command line)', () => {
@@ -13,11 +14,7 @@ describe('orchestra approve / status (human approval from the command line)', ()
   });
 
   async function untilWaiting(orchestra: Orchestra, workflowId: string): Promise<void> {
-    for (let i = 0; i < 100; i++) {
-      if ((await orchestra.progress(workflowId).catch(() => undefined))?.state === 'waiting') return;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    assert.fail(`${workflowId} never waited for approval`);
+    await eventually(async () => (await orchestra.progress(workflowId)).state === 'waiting', { what: `${workflowId} to wait for approval` });
   }
 
   it('rejects a decision with an unknown approver format before sending anything', async () => {

@@ -2,11 +2,16 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { orchestraCli } from './helpers/cli.js';
+import { Client, WorkflowNotFoundError } from '@temporalio/client';
+import type Long from 'long';
+import { registerSearchAttributes } from '../src/runtime/search-attributes.js';
+import { orchestraCli, orchestraCliOnTerminal } from './helpers/cli.js';
+import { eventually } from './helpers/eventually.js';
 import { useTemporal, withWorker } from './helpers/temporal.js';
 
 describe('orchestra CLI', () => {
-  const t = useTemporal('local');
+  // analytics_report hangs until cancelled: a fan-out that waits for a signal.
+  const t = useTemporal('local', { STORE_FAULTS: JSON.stringify({ analytics_report: { hang: true } }) });
   let address: string;
   before(async () => {
     address = t.env.connection.options.address;
@@ -25,7 +30,7 @@ describe('orchestra CLI', () => {
 
   it('rejects bad input with field-level errors and starts nothing', async () => {
     const { code, stderr } = await orchestraCli(
-      ['run', 'reminder', '--input', JSON.stringify({ recipient: 'nobody', message: '   ', delay: 'whenever' })],
+      ['run', 'reminder', '--input', JSON.stringify({ recipient: 'nobody', message: '   ', delay: 'whenever' }), '--id', 'cli-never-started'],
       { TEMPORAL_ADDRESS: address },
     );
     assert.equal(code, 2);
@@ -33,9 +38,8 @@ describe('orchestra CLI', () => {
     assert.match(stderr, /recipient: must be an email address/);
     assert.match(stderr, /message: must not be empty/);
     assert.match(stderr, /delay: must be a positive duration/);
-    const runs = [];
-    for await (const run of t.env.client.workflow.list({ query: 'WorkflowType = "reminder"' })) runs.push(run);
-    assert.equal(runs.length, 0);
+    // Asked by id, not through the (lagging) list: there is no such run.
+    await assert.rejects(t.env.client.workflow.getHandle('cli-never-started').describe(), WorkflowNotFoundError);
   });
 
   it('says "required" for a missing field, not its format rule', async () => {
@@ -101,10 +105,88 @@ describe('orchestra CLI', () => {
       assert.equal(result.code, 0, result.stderr);
       assert.equal((JSON.parse(result.stdout) as { sentEarly: boolean }).sentEarly, true);
 
-      const listed = await cli(['list', '--pattern', 'reminder', '--json']);
-      assert.equal(listed.code, 0, listed.stderr);
-      assert.ok((JSON.parse(listed.stdout) as Array<{ workflowId: string }>).some((r) => r.workflowId === 'cli-reminder-eve'));
+      await eventually(async () => {
+        const listed = await cli(['list', '--pattern', 'reminder', '--json']);
+        assert.equal(listed.code, 0, listed.stderr);
+        assert.ok((JSON.parse(listed.stdout) as Array<{ workflowId: string }>).some((r) => r.workflowId === 'cli-reminder-eve'), listed.stdout);
+      }, { what: 'the run to be listed' });
     });
+  });
+
+  it('sends a signal to a run, and requests the cancellation of another', async () => {
+    await withWorker(t.env, t.deps, async ({ taskQueue, orchestra }) => {
+      const cli = (args: string[]) => orchestraCli(args, { TEMPORAL_ADDRESS: address, ORCHESTRA_TASK_QUEUE: taskQueue });
+      // A fan-out partition (the workflow with a signal: its parent's "stop") waiting on a report that hangs.
+      await t.env.client.workflow.start('parallelAggregatePartition', {
+        taskQueue, workflowId: 'cli-partition', args: [{
+          branches: [
+            { kind: 'tool', id: 'slow', server: 'store', tool: 'analytics_report', args: { steps: 3, step_ms: 10 } },
+            { kind: 'text', id: 'mood', analysis: 'sentiment', text: 'a good day' },
+          ],
+        }],
+      });
+      await eventually(async () => (await orchestra.progress('cli-partition')).done === 1, { what: 'the quick branch to finish' });
+      const signalled = await cli(['signal', 'cli-partition', 'stopPartition', '--args', '"enough from the CLI"']);
+      assert.equal(signalled.code, 0, signalled.stderr);
+      assert.match(signalled.stdout, /signalled stopPartition to cli-partition/);
+      const result = await cli(['result', 'cli-partition', '--json']);
+      assert.equal(result.code, 0, result.stderr);
+      const partition = JSON.parse(result.stdout) as { branches: Array<{ id: string; status: string; error?: { message: string } }> };
+      assert.deepEqual(partition.branches.map((b) => [b.id, b.status]), [['slow', 'cancelled'], ['mood', 'completed']]);
+      assert.equal(partition.branches[0].error?.message, 'enough from the CLI');
+
+      assert.equal((await cli(['start', 'reminder', '--input', JSON.stringify({ recipient: 'fay@example.com', message: 'Never' }), '--id', 'cli-cancel'])).code, 0);
+      const cancelled = await cli(['cancel', 'cli-cancel']);
+      assert.equal(cancelled.code, 0, cancelled.stderr);
+      assert.match(cancelled.stdout, /cancellation requested for cli-cancel/);
+      const ended = await cli(['result', 'cli-cancel']);
+      assert.equal(ended.code, 1);
+      assert.match(ended.stderr, /workflow failed — .*cancel/i);
+      assert.equal((await orchestra.describe('cli-cancel')).status.name, 'CANCELLED');
+    });
+  });
+
+  it('shows a progress line on a terminal only, and links each run to ORCHESTRA_UI_URL', async () => {
+    await withWorker(t.env, t.deps, async ({ taskQueue }) => {
+      const env = { TEMPORAL_ADDRESS: address, ORCHESTRA_TASK_QUEUE: taskQueue, ORCHESTRA_UI_URL: 'https://temporal.example.test/' };
+      const input = (who: string) => JSON.stringify({ recipient: `${who}@example.com`, message: 'Progress', delay: '3s' });
+      const link = (id: string) => new RegExp(`started ${id}  https://temporal\\.example\\.test/namespaces/default/workflows/${id}/[\\w-]+/history`);
+
+      const terminal = await orchestraCliOnTerminal(['run', 'reminder', '--input', input('gus'), '--id', 'cli-on-terminal'], env);
+      assert.equal(terminal.code, 0, terminal.stdout);
+      assert.match(terminal.stdout, link('cli-on-terminal'));
+      // The spinner line, redrawn in place, fed by the workflow's progress query.
+      assert.match(terminal.stdout, /\r\x1b\[2K[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] waiting: waiting until \d{4}-\d\d-\d\dT/);
+      assert.match(terminal.stdout, /"recipient": "gus@example.com"/);
+
+      const piped = await orchestraCli(['run', 'reminder', '--input', input('hal'), '--id', 'cli-piped'], env);
+      assert.equal(piped.code, 0, piped.stderr);
+      assert.match(piped.stderr, link('cli-piped'));
+      assert.ok(!piped.stderr.includes('\x1b[2K') && !/waiting until/.test(piped.stderr), 'no progress line when stderr is not a terminal');
+    });
+  });
+
+  it('connects through a Temporal config profile: its address and its namespace', async () => {
+    const namespace = 'orchestra-cli-profile';
+    // protobufjs takes a plain number for the int64 seconds; the generated type only names Long.
+    await t.env.connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: { seconds: 86_400 as unknown as Long } });
+    await eventually(() => registerSearchAttributes(t.env.connection, namespace), { what: `the namespace ${namespace} to be ready` });
+    const configFile = path.join(t.deps.home, 'temporal.toml');
+    fs.writeFileSync(configFile, `[profile.orchestra-test]\naddress = "${address}"\nnamespace = "${namespace}"\n`);
+    await withWorker(t.env, t.deps, async ({ taskQueue }) => {
+      // No TEMPORAL_ADDRESS: everything comes from the profile.
+      const cli = (args: string[]) => orchestraCli(args, { TEMPORAL_CONFIG_FILE: configFile, TEMPORAL_PROFILE: 'orchestra-test', ORCHESTRA_TASK_QUEUE: taskQueue });
+      await eventually(async () => {
+        const started = await cli(['start', 'reminder', '--input', JSON.stringify({ recipient: 'ivy@example.com', message: 'Profile', delay: '1s' }), '--id', 'cli-profile-run']);
+        assert.equal(started.code, 0, started.stderr);
+      }, { what: 'a start in the new namespace' });
+      const result = await cli(['result', 'cli-profile-run', '--json']);
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal((JSON.parse(result.stdout) as { recipient: string }).recipient, 'ivy@example.com');
+    }, { worker: { namespace } });
+    const inNamespace = new Client({ connection: t.env.connection, namespace });
+    assert.equal((await inNamespace.workflow.getHandle('cli-profile-run').describe()).status.name, 'COMPLETED');
+    await assert.rejects(t.env.client.workflow.getHandle('cli-profile-run').describe(), WorkflowNotFoundError, 'not in the default namespace');
   });
 
   it('exits 1 with the failure type and message when the workflow fails', async () => {

@@ -11,7 +11,7 @@ import { McpPool, ServerUnavailableError, UnknownServerError } from '../src/mcp/
 import { DEFAULT_MCP_CONFIG, loadMcpConfig, parseMcpConfig, type StdioServerSpec } from '../src/mcp/config.js';
 import { ensureSandbox } from '../src/mcp/sandbox.js';
 import { projectRoot } from '../src/runtime/paths.js';
-import { filesystemSpec, isAlive, storeServerExists, tempDir, testPool, waitFor } from './helpers/mcp.js';
+import { filesystemSpec, isAlive, tempDir, testPool, waitFor } from './helpers/mcp.js';
 
 /** A minimal MCP server whose `add_tool` tool registers another tool, so the server sends tools/list_changed. */
 const GROWING_SERVER = `
@@ -80,6 +80,23 @@ describe('MCP client pool', () => {
       const second = pool.pid('filesystem')!;
       assert.notEqual(second, first);
       assert.ok(isAlive(second));
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('lists the tools again from the new process after a reconnect, not the dead one\'s list', async () => {
+    const pool = testPool([growingSpec()]);
+    try {
+      // The first process grows a tool, and the cached list has it.
+      await pool.callTool('growing', { name: 'add_tool', arguments: { name: 'report' } });
+      await waitFor(async () => (await pool.listTools('growing')).some((tool) => tool.name === 'report'), 5_000, 'the new tool');
+      const first = pool.pid('growing')!;
+      process.kill(first, 'SIGKILL');
+      await waitFor(() => pool.output.some((line) => /disconnected/.test(line)), 5_000, 'the pool to notice');
+      // A fresh process offers only what it registers at start.
+      assert.deepEqual((await pool.listTools('growing')).map((tool) => tool.name), ['add_tool']);
+      assert.notEqual(pool.pid('growing'), first);
     } finally {
       await pool.close();
     }
@@ -163,11 +180,10 @@ describe('MCP client pool', () => {
     try {
       const allowed = await pool.callTool('filesystem', { name: 'list_allowed_directories', arguments: {} });
       assert.match(String(allowed.structuredContent?.content), new RegExp(`Allowed directories:\\n${dir}`));
-      if (storeServerExists()) {
-        const customer = await pool.callTool('store', { name: 'get_customer', arguments: { customer_id: 'cust-001' } });
-        assert.equal(customer.isError, undefined, JSON.stringify(customer));
-        assert.ok(fs.existsSync(path.join(home, 'store.db')), 'the store database lives in ORCHESTRA_HOME');
-      }
+      const customer = await pool.callTool('store', { name: 'get_customer', arguments: { customer_id: 'cust-001' } });
+      assert.equal(customer.isError, undefined, JSON.stringify(customer));
+      assert.equal((customer.structuredContent as { customer?: { name: string } } | undefined)?.customer?.name, 'Acme Corporation');
+      assert.ok(fs.existsSync(path.join(home, 'store.db')), 'the store database lives in ORCHESTRA_HOME');
     } finally {
       await pool.close();
       fs.rmSync(home, { recursive: true, force: true });

@@ -17,7 +17,8 @@ describe('ensureSandbox', () => {
     const home = tempDir('home');
     const sandbox = await ensureSandbox({ dir: sandboxDir(home) });
     assert.deepEqual(sandbox, { dir: path.join(home, 'files'), seeded: true });
-    if (fs.existsSync(SAMPLE_FILES)) assert.deepEqual(listTree(sandbox.dir), listTree(SAMPLE_FILES));
+    assert.ok(listTree(SAMPLE_FILES).includes('inbox/urgent-outage-report.txt'), 'the project samples are there');
+    assert.deepEqual(listTree(sandbox.dir), listTree(SAMPLE_FILES));
     assert.deepEqual(fs.readdirSync(home), ['files'], 'no staging folder left behind');
   });
 

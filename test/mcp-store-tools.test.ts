@@ -9,7 +9,7 @@ import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { CancelledFailure } from '@temporalio/common';
 import { createToolActivities, type ToolActivities } from '../src/activities/mcp.js';
-import { activityEnv, isAlive, rejectsWith, storeServerExists, storeSpec, tempDir, testPool, waitFor } from './helpers/mcp.js';
+import { activityEnv, isAlive, rejectsWith, storeSpec, tempDir, testPool, waitFor } from './helpers/mcp.js';
 
 type Row = Record<string, unknown>;
 
@@ -50,7 +50,7 @@ function storeFixture(faults?: Record<string, unknown>): Fixture {
 const store = (tool: string, args: Record<string, unknown>, idempotencyKey?: string) =>
   ({ server: 'store', tool, args, ...(idempotencyKey ? { idempotencyKey } : {}) });
 
-describe('callTool activity (store server)', { skip: !storeServerExists() && 'src/mcp/store/server.ts is not there yet' }, () => {
+describe('callTool activity (store server)', () => {
   after(async () => {
     await Promise.all(fixtures.map((fixture) => fixture.pool.close()));
     for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
@@ -126,8 +126,10 @@ describe('callTool activity (store server)', { skip: !storeServerExists() && 'sr
     await rejectsWith(activityEnv({ startToCloseTimeoutMs: 2_500 }).run(tools.callTool, store('reserve_inventory', { sku: 'GADGET-002', quantity: 1 }, 'order-4/reserve')), {
       type: 'ToolTimeout', nonRetryable: false, message: /store\.reserve_inventory: .*timed out/,
     });
+    // It followed the activity's 2.5 s deadline, not the 60 s request timeout calls get outside an activity. The upper
+    // bound is deliberately loose (a loaded machine is slow), only far below those 60 s.
     const elapsed = Date.now() - startedAt;
-    assert.ok(elapsed >= 2_000 && elapsed < 3_500, `the request lasted about the activity's start-to-close timeout (${elapsed} ms)`);
+    assert.ok(elapsed >= 2_000 && elapsed < 30_000, `the request lasted about the activity's start-to-close timeout (${elapsed} ms)`);
     await waitFor(() => faults('reserve_inventory').includes('cancelled'), 5_000, 'the server to log the cancellation');
   });
 

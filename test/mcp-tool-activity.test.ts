@@ -89,7 +89,9 @@ describe('callTool activity (filesystem server)', () => {
       type: 'FileNotFound', nonRetryable: true, message: /filesystem\.read_text_file: ENOENT: no such file or directory/,
     });
     assert.deepEqual(missing.details, [{ label: 'filesystem.read_text_file', text: missing.message.replace('filesystem.read_text_file: ', '') }]);
-    // An edit whose text is not in the file: an error the server does not classify, so retryable by policy.
+    // An edit whose text is not in the file: an error the server does not classify. Repeating a destructive,
+    // non-idempotent edit could apply it twice, so the activity refuses to retry it (UnsafeToRetry) — even with a key
+    // the tool cannot take.
     await rejectsWith(activityEnv().run(tools.callTool, {
       server: 'filesystem', tool: 'edit_file', idempotencyKey: 'ignored',
       args: { path: 'documents/notes.txt', edits: [{ oldText: 'no such text', newText: 'x' }] },
@@ -100,10 +102,14 @@ describe('callTool activity (filesystem server)', () => {
   });
 
   it('keeps retrying errors of tools that are safe to repeat', async () => {
-    fs.mkdirSync(path.join(root, 'documents', 'blocked.md'), { recursive: true }); // a directory where a file is expected
-    await rejectsWith(activityEnv().run(tools.callTool, { server: 'filesystem', tool: 'write_file', args: { path: 'documents/blocked.md', content: 'x' } }), {
-      type: 'ToolError', nonRetryable: false, message: /EISDIR/,
-    });
+    const blocked = path.join(root, 'documents', 'blocked.md');
+    fs.mkdirSync(blocked, { recursive: true }); // a directory where a file is expected
+    const write = { server: 'filesystem', tool: 'write_file', args: { path: 'documents/blocked.md', content: 'x' } };
+    await rejectsWith(activityEnv().run(tools.callTool, write), { type: 'ToolError', nonRetryable: false, message: /EISDIR/ });
+    // write_file is idempotent: the retry calls the server again (no not-applied marker needed) and now succeeds.
+    fs.rmdirSync(blocked);
+    await activityEnv({ attempt: 2 }).run(tools.callTool, write);
+    assert.equal(fs.readFileSync(blocked, 'utf8'), 'x');
   });
 
   it('does not repeat a destructive, non-idempotent call blindly', async () => {

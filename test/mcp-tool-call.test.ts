@@ -42,7 +42,14 @@ describe('retry policy from tool annotations', () => {
   it('retries read-only tools freely and never retries what cannot succeed', () => {
     const readOnly = retryPolicyFor({ readOnlyHint: true }, false);
     const unsafe = retryPolicyFor({ destructiveHint: true }, false);
-    assert.ok((readOnly.maximumAttempts ?? 0) >= (unsafe.maximumAttempts ?? 0));
+    // Bounded everywhere (0 would mean unlimited), most attempts for what is safest to repeat.
+    assert.equal(readOnly.maximumAttempts, 10);
+    assert.equal(retryPolicyFor({ idempotentHint: true }, false).maximumAttempts, 6);
+    assert.equal(retryPolicyFor({ destructiveHint: true }, true).maximumAttempts, 6, 'an idempotency key makes a call idempotent');
+    assert.equal(retryPolicyFor({ destructiveHint: false }, false).maximumAttempts, 3);
+    assert.equal(unsafe.maximumAttempts, 3);
+    assert.ok(readOnly.maximumAttempts > unsafe.maximumAttempts);
+    assert.deepEqual([readOnly.initialInterval, readOnly.backoffCoefficient, readOnly.maximumInterval], ['1 second', 2, '30 seconds']);
     for (const type of ['ToolNotFound', 'InvalidToolArguments', 'UnsafeToRetry']) {
       assert.ok(NON_RETRYABLE_TOOL_ERRORS.includes(type));
       assert.ok(readOnly.nonRetryableErrorTypes?.includes(type));

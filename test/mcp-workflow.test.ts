@@ -9,7 +9,8 @@ import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Orchestra } from '../src/client/api.js';
 import { toolText } from '../src/shared/tool-result.js';
-import { testDeps, timeSkippingEnv, withWorker, type TestDeps } from './helpers/temporal.js';
+import { eventually } from './helpers/eventually.js';
+import { readStore, testDeps, timeSkippingEnv, withWorker, type TestDeps } from './helpers/temporal.js';
 
 /** The attempt numbers of every activity start in a run's history. */
 async function activityAttempts(orchestra: Orchestra, workflowId: string): Promise<number[]> {
@@ -124,26 +125,22 @@ describe('MCP infrastructure faults are retried by policy (time-skipping)', () =
   });
 
   it('a server killed mid-call: the activity retries and succeeds on a fresh connection', async () => {
-    const deps = await testDeps();
+    // The first report request hangs in the server (and says so in its fault_log), so the kill lands mid-call.
+    const deps = await testDeps({ STORE_FAULTS: JSON.stringify({ analytics_report: { hang: 1 } }) });
     try {
       await withWorker(env, deps, async ({ orchestra, taskQueue }) => {
-        await deps.mcp.listTools('store'); // connected: there is a process to kill
+        const run = await orchestra.start('callTools', {
+          calls: [{ server: 'store', tool: 'analytics_report', args: { steps: 20, step_ms: 10 } }],
+        }, { taskQueue });
+        await eventually(() => readStore(deps, (db) => db.prepare(`SELECT 1 FROM fault_log WHERE tool = 'analytics_report' AND kind = 'hang'`).get() !== undefined),
+          { what: 'the report request to reach the server' });
         const firstPid = deps.mcp.pid('store');
         assert.ok(firstPid);
-        const run = await orchestra.start('callTools', {
-          calls: [{ server: 'store', tool: 'analytics_report', args: { steps: 20, step_ms: 100 } }],
-        }, { taskQueue });
-        // Wait until the slow report is under way, then kill the server process.
-        for (let i = 0; i < 100 && (await orchestra.progress(run.workflowId)).step === 'starting'; i++) {
-          await new Promise((resolve) => setTimeout(resolve, 50));
-        }
-        await new Promise((resolve) => setTimeout(resolve, 400));
         process.kill(firstPid, 'SIGKILL');
         const result = await orchestra.result(run.workflowId) as { succeeded: number; outcomes: Array<{ result: { steps_completed: number } }> };
         assert.equal(result.succeeded, 1);
         assert.equal(result.outcomes[0].result.steps_completed, 20);
-        const attempts = await activityAttempts(orchestra, run.workflowId);
-        assert.ok(attempts[0] >= 2, `retried after the kill (attempt ${attempts[0]})`);
+        assert.deepEqual(await activityAttempts(orchestra, run.workflowId), [2], 'one retry, after the kill');
         assert.notEqual(deps.mcp.pid('store'), firstPid);
       });
     } finally {

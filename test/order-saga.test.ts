@@ -11,6 +11,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { InvalidInputError, type InputOf, type Orchestra } from '../src/client/api.js';
 import type { OrderSagaRecord } from '../src/schemas/order-saga.js';
+import { eventually } from './helpers/eventually.js';
 import { readStore, testDeps, timeSkippingEnv, withWorker, type TestDeps } from './helpers/temporal.js';
 
 type OrderInput = InputOf<'orderSaga'>;
@@ -193,6 +194,28 @@ describe('orderSaga (time-skipping, real store)', () => {
       // A business rejection is not retried.
       const attempts = await attemptsBySummary(orchestra, run.workflowId);
       assert.equal(attempts['store.reserve_inventory — reserve 1 × CAM-009'], 1);
+    });
+  });
+
+  it('shows which undo runs while it compensates, live in the Web UI\'s current details', async () => {
+    // The refund sits 5 s in the store: long enough to look at the run while it compensates.
+    await withFaults({ refund_payment: { delayMs: 5_000 } }, async (slow) => {
+      await withWorker(env, slow, async ({ orchestra, taskQueue }) => {
+        const run = await orchestra.start('orderSaga', order({
+          customer: { id: 'cust-006', name: 'Wayne Analytics', email: 'purchasing@wayne.example' },
+          items: [{ sku: 'KEYB-006', quantity: 1 }, { sku: 'CAM-009', quantity: 1 }],
+        }), { taskQueue });
+        await eventually(() => readStore(slow, (db) => db.prepare(`SELECT 1 FROM fault_log WHERE tool = 'refund_payment' AND kind = 'delay'`).get()) !== undefined,
+          { what: 'the refund to reach the store' });
+        const { currentDetails } = await orchestra.handle(run.workflowId).query<{ currentDetails: string }>('__temporal_workflow_metadata');
+        assert.match(currentDetails, /compensating: refund_payment \(4\/6\)$/);
+        const record = (await orchestra.progress(run.workflowId)).details as OrderSagaRecord;
+        assert.equal(record.status, 'compensating');
+        assert.deepEqual(compensationsOf(record), [
+          'restore_inventory:CAM-009: nothing_to_undo', 'restore_inventory:KEYB-006: compensated', 'send_cancellation_notice: compensated',
+        ]);
+        assert.equal((await orchestra.result(run.workflowId) as OrderSagaRecord).status, 'compensated');
+      });
     });
   });
 
@@ -386,11 +409,8 @@ describe('orderSaga under store faults (time-skipping)', () => {
           items: [{ sku: 'DOCK-005', quantity: 2 }],
         });
         const run = await orchestra.start('orderSaga', input, { taskQueue });
-        for (let i = 0; i < 400; i++) {
-          const hanging = readStore(faulty, (db) => db.prepare(`SELECT 1 FROM fault_log WHERE tool = 'create_shipping_label' AND kind = 'hang'`).get());
-          if (hanging) break;
-          await new Promise((resolve) => setTimeout(resolve, 50));
-        }
+        await eventually(() => readStore(faulty, (db) => db.prepare(`SELECT 1 FROM fault_log WHERE tool = 'create_shipping_label' AND kind = 'hang'`).get()) !== undefined,
+          { what: 'the label call to hang' });
         assert.equal((await orchestra.progress(run.workflowId)).step.startsWith('create shipping label'), true);
         await orchestra.cancel(run.workflowId);
         await assert.rejects(orchestra.result(run.workflowId), (err: unknown) => {

@@ -8,6 +8,8 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { InvalidInputError, type Orchestra } from '../src/client/api.js';
 import type { Branch, ParallelAggregateInput, ParallelAggregateResult } from '../src/schemas/parallel-aggregate.js';
 import { PATTERN } from '../src/shared/search-attributes.js';
+import { analyzeSentiment, detectLanguage, extractKeywords, summarize } from '../src/text/index.js';
+import { eventually } from './helpers/eventually.js';
 import { readStore, testDeps, timeSkippingEnv, useTemporal, withWorker, type TestDeps } from './helpers/temporal.js';
 
 type HistoryEvent = NonNullable<Awaited<ReturnType<ReturnType<Orchestra['handle']>['fetchHistory']>>['events']>[number];
@@ -60,14 +62,6 @@ async function toleranceFailure(promise: Promise<unknown>): Promise<ParallelAggr
   return aggregate!;
 }
 
-async function until(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 describe('parallelAggregate (time-skipping)', () => {
   let env: TestWorkflowEnvironment;
   let deps: TestDeps;
@@ -112,9 +106,13 @@ describe('parallelAggregate (time-skipping)', () => {
       assert.equal((result.results.premium as { count: number }).count, 5);
       assert.equal((result.results.sentiment as { label: string }).label, 'positive');
       assert.equal((result.results.language as { code: string }).code, 'eng');
-      assert.ok((result.results.keywords as { keywords: unknown[] }).keywords.length > 0);
+      // Each analysis branch returns what the analysis itself says of the text.
+      assert.deepEqual(result.results.sentiment, analyzeSentiment(REVIEW));
+      assert.deepEqual(result.results.keywords, extractKeywords(REVIEW));
+      assert.deepEqual(result.results.summary, summarize(REVIEW));
+      assert.deepEqual(result.results.language, detectLanguage(REVIEW));
       assert.equal(result.partitions, 0);
-      assert.ok(result.branches.every((b) => b.status === 'completed' && b.startMs !== undefined && b.durationMs >= 0));
+      assert.ok(result.branches.every((b) => b.status === 'completed' && b.startMs !== undefined && b.durationMs > 0), 'every branch took time');
       assert.match(result.summary, /^succeeded: 7 of 7 branches completed, 4 needed, in [\d.]+ s$/);
 
       const events = await historyOf(orchestra, run.workflowId);
@@ -172,7 +170,10 @@ describe('parallelAggregate (time-skipping)', () => {
       assert.equal(report.status, 'timed_out');
       // The MCP request ends just before the branch's deadline (ToolTimeout), or Temporal times the activity out.
       assert.ok(['ToolTimeout', 'Timeout'].includes(report.error!.type), report.error!.type);
-      assert.ok(result.results.ada && result.results.mood);
+      assert.ok(report.durationMs >= 2_000, `ran until its 2 s timeout (${report.durationMs} ms)`);
+      assert.deepEqual(Object.keys(result.results).sort(), ['ada', 'mood']);
+      assert.equal((result.results.ada as { customer: { id: string } }).customer.id, 'cust-001');
+      assert.deepEqual(result.results.mood, analyzeSentiment(REVIEW));
       assert.match(result.summary, /\(1 timed out\)/);
     });
   });
@@ -192,6 +193,22 @@ describe('parallelAggregate (time-skipping)', () => {
         .activityTaskScheduledEventAttributes!;
       assert.equal(Number(scheduled.scheduleToCloseTimeout?.seconds), 90);
       assert.equal(Number(scheduled.startToCloseTimeout?.seconds), 90);
+    });
+  });
+
+  it('by default runs 10 branches at a time and gives each 1 minute, retries included', async () => {
+    await withWorker(env, deps, async ({ orchestra, taskQueue }) => {
+      const run = await orchestra.start('parallelAggregate', {
+        branches: [customer('ada', 'cust-001'), ...Array.from({ length: 11 }, (_, i) => text(`p${i + 1}`, 'sentiment', `a good day ${i}`))],
+      }, { taskQueue });
+      const result = await orchestra.result(run.workflowId) as ParallelAggregateResult;
+      assert.equal(result.completed.length, 12);
+      const events = await historyOf(orchestra, run.workflowId);
+      assert.equal(peakInFlight(events), 10);
+      // The minute bounds each branch as a whole, every attempt included: its schedule-to-close timeout.
+      const scheduled = events.flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes] : []));
+      assert.equal(scheduled.length, 12);
+      for (const s of scheduled) assert.equal(Number(s.scheduleToCloseTimeout?.seconds), 60, s.activityType?.name ?? '');
     });
   });
 
@@ -233,7 +250,7 @@ describe('parallelAggregate (time-skipping)', () => {
       assert.equal(events.filter((e) => e.activityTaskScheduledEventAttributes).length, 4, 'slow-3 never started');
       assert.equal(events.filter((e) => e.activityTaskCancelRequestedEventAttributes).length, 2);
       // The store server itself saw both running requests cancelled.
-      await until(() => cancelledReports() - cancelledBefore >= 2, 'the store logs two cancelled reports');
+      await eventually(() => cancelledReports() - cancelledBefore >= 2, { what: 'the store to log two cancelled reports' });
     });
   });
 
@@ -255,11 +272,7 @@ describe('parallelAggregate (time-skipping)', () => {
       const run = await orchestra.start('parallelAggregate', {
         branches: [customer('a', 'cust-001'), customer('b', 'cust-002'), slowReport('slow')],
       }, { taskQueue });
-      for (;;) {
-        const progress = await orchestra.progress(run.workflowId).catch(() => undefined);
-        if (progress?.done === 2) break;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      await eventually(async () => (await orchestra.progress(run.workflowId)).done === 2, { what: 'the two quick branches to finish' });
       await assert.rejects(orchestra.update(run.workflowId, 'stop', [{ reason: '' }]), (err: unknown) => {
         assert.ok(err instanceof WorkflowUpdateFailedError);
         assert.match(String(err.cause?.message), /reason: /);
@@ -277,11 +290,8 @@ describe('parallelAggregate (time-skipping)', () => {
   it('cancelling the run cancels its branches and ends it cancelled', async () => {
     await withWorker(env, deps, async ({ orchestra, taskQueue }) => {
       const run = await orchestra.start('parallelAggregate', { branches: [slowReport('slow-x'), slowReport('slow-y')] }, { taskQueue });
-      for (;;) {
-        const events = await historyOf(orchestra, run.workflowId);
-        if (events.filter((e) => e.activityTaskScheduledEventAttributes).length === 2) break;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      await eventually(async () => (await historyOf(orchestra, run.workflowId)).filter((e) => e.activityTaskScheduledEventAttributes).length === 2,
+        { what: 'both branches to start' });
       await orchestra.cancel(run.workflowId);
       await assert.rejects(orchestra.result(run.workflowId), (err: unknown) => {
         assert.ok(err instanceof WorkflowFailedError);
@@ -430,7 +440,7 @@ describe('parallelAggregate (time-skipping)', () => {
       const child = `${run.workflowId}-part-2-of-3`;
       const childEvents = await historyOf(orchestra, child);
       assert.equal(childEvents.filter((e) => e.activityTaskScheduledEventAttributes).length, 700);
-      assert.ok(peakInFlight(childEvents) <= 50, 'the partitions share the concurrency limit: 150 / 3 each');
+      assert.equal(peakInFlight(childEvents), 50, 'the partitions share the concurrency limit: 150 / 3 each');
       assert.equal((await orchestra.describe(child)).typedSearchAttributes.get(PATTERN), 'parallelAggregatePartition');
     }, { worker: { maxConcurrentActivityTaskExecutions: 150 } });
   });

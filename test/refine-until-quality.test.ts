@@ -41,7 +41,12 @@ describe('refineUntilQuality (time-skipping, real store search)', () => {
       assert.equal(progress.state, 'completed');
       assert.equal((progress.details?.iterations as unknown[]).length, 4);
       assert.equal(progress.details?.run, 4);
-      assert.ok(result.quality >= Math.max(...result.iterations.map((i) => i.quality)));
+      // The result is the best iteration's (not the last one's): its quality, its query, its number.
+      const best = Math.max(...result.iterations.map((i) => i.quality));
+      const bestIteration = result.iterations.find((i) => i.quality === best)!;
+      assert.equal(result.quality, best);
+      assert.equal(result.bestIteration, bestIteration.iteration);
+      assert.equal(result.finalQuery, bestIteration.query);
     });
   });
 

@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import { InvalidInputError, validateInput } from '../src/client/api.js';
 import type { RouteRequestResult } from '../src/schemas/route-request.js';
 import { ESCALATED, PRIORITY, ROUTE } from '../src/shared/search-attributes.js';
+import { eventually } from './helpers/eventually.js';
 import { readStore, rejectsAsInvalidInput, useTemporal, withWorker } from './helpers/temporal.js';
 
 interface TicketRow { id: string; priority: string; assignee: string; customer_id: string | null; category: string; escalated: number; body: string }
@@ -97,8 +98,8 @@ describe('routeRequest (local dev server, real MCP servers)', () => {
       assert.equal(description.typedSearchAttributes.get(ROUTE), 'technical_support');
       assert.equal(description.typedSearchAttributes.get(PRIORITY), 'CRITICAL');
       assert.equal(description.typedSearchAttributes.get(ESCALATED), true);
-      const listed = await orchestra.list('OrchestraEscalated = true AND OrchestraPriority = "CRITICAL"');
-      assert.ok(listed.some((w) => w.workflowId === run.workflowId));
+      await eventually(async () => (await orchestra.list('OrchestraEscalated = true AND OrchestraPriority = "CRITICAL"'))
+        .some((w) => w.workflowId === run.workflowId), { what: 'the run to be listed as escalated and CRITICAL' });
     });
   });
 
@@ -173,10 +174,28 @@ describe('routeRequest (local dev server, real MCP servers)', () => {
     });
   });
 
-  it('fails with the workflow\'s own field-level InvalidInput, without retrying', async () => {
+  it('fails with the workflow\'s own field-level InvalidInput, without running anything', async () => {
     await withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
       const handle = await orchestra.client.workflow.start('routeRequest', { taskQueue, workflowId: `route-bad-${Math.random()}`, args: [{ request: 'x', customerId: 'nobody' }] });
       await rejectsAsInvalidInput(handle.result(), /customerId: must be a customer id/);
+      const events = (await handle.fetchHistory()).events ?? [];
+      assert.equal(events.filter((e) => e.activityTaskScheduledEventAttributes).length, 0, 'nothing ran');
+    });
+  });
+});
+
+describe('routeRequest (time-skipping server)', () => {
+  const t = useTemporal('time-skipping');
+
+  it('routes, prioritises and escalates the same way under time skipping', async () => {
+    await withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
+      const r = await orchestra.execute('routeRequest', { inboxFile: 'inbox/urgent-outage-report.txt' }, { taskQueue });
+      assert.equal(r.route, 'technical_support');
+      assert.equal(r.priority, 'CRITICAL');
+      assert.deepEqual(r.routingPath, ['classifier', 'technical_support', 'priority_processor', 'escalation']);
+      assert.equal(r.escalation?.cause, 'critical_priority');
+      const row = readStore(t.deps, (db) => db.prepare('SELECT priority, assignee FROM tickets WHERE id = ?').get(r.escalation!.ticketId));
+      assert.deepEqual(row, { priority: 'critical', assignee: 'senior-support' });
     });
   });
 });

@@ -242,10 +242,17 @@ describe('composeDraft', () => {
 describe('analyzeText', () => {
   it('runs all four analyses by default', () => {
     const r = analyzeText(TEMPORAL);
+    assert.deepEqual(Object.keys(r).sort(), ['keywords', 'language', 'sentiment', 'summary']);
+    // Each part is what the analysis itself says of the text, not just present.
     assert.equal(r.language?.code, 'eng');
-    assert.ok(r.keywords && r.keywords.keywords.length > 0);
-    assert.ok(r.summary && r.summary.sentences.length > 0);
-    assert.ok(r.sentiment);
+    assert.deepEqual(r.language, detectLanguage(TEMPORAL));
+    assert.equal(r.sentiment?.label, 'neutral');
+    assert.deepEqual([r.sentiment?.positiveWords, r.sentiment?.negativeWords], [['durable'], ['failed']]);
+    assert.deepEqual(r.sentiment, analyzeSentiment(TEMPORAL));
+    assert.equal(r.keywords?.keywords[0].term, 'Temporal');
+    assert.deepEqual(r.keywords, extractKeywords(TEMPORAL));
+    assert.equal(r.summary?.sentences[0].text, 'Temporal is a durable execution platform.');
+    assert.deepEqual(r.summary, summarize(TEMPORAL));
   });
 
   it('runs only the analyses asked for', () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { OUTCOME, PATTERN, STATUS } from '../src/shared/search-attributes.js';
+import { eventually } from './helpers/eventually.js';
 import { useTemporal, withWorker } from './helpers/temporal.js';
 
 describe('what a person sees in the Web UI (local dev server)', () => {
@@ -33,8 +34,9 @@ describe('what a person sees in the Web UI (local dev server)', () => {
       const metadata = await orchestra.handle(run.workflowId).query<{ currentDetails: string }>('__temporal_workflow_metadata');
       assert.match(metadata.currentDetails, /^\*\*delivered\*\* — delivered$/);
 
-      const listed = await orchestra.list(`OrchestraPattern = "reminder" AND OrchestraStatus = "completed"`);
-      assert.ok(listed.some((r) => r.workflowId === run.workflowId));
+      // The visibility store lags completion a little: poll it (with a deadline).
+      await eventually(async () => (await orchestra.list(`OrchestraPattern = "reminder" AND OrchestraStatus = "completed"`))
+        .some((r) => r.workflowId === run.workflowId), { what: 'the run to be listed as completed' });
     });
   });
 });

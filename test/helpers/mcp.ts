@@ -10,6 +10,7 @@ import { DefaultLogger } from '@temporalio/worker';
 import type { StdioServerSpec } from '../../src/mcp/config.js';
 import { McpPool, type McpPoolOptions } from '../../src/mcp/pool.js';
 import { projectRoot } from '../../src/runtime/paths.js';
+import { eventually } from './eventually.js';
 
 export const FILESYSTEM_SERVER = path.join(projectRoot, 'node_modules/@modelcontextprotocol/server-filesystem/dist/index.js');
 export const STORE_SERVER = path.join(projectRoot, 'src/mcp/store/server.ts');
@@ -37,10 +38,6 @@ export function storeSpec(db: string, faults?: Record<string, unknown>, name = '
     env: { STORE_DB: db, ...(faults ? { STORE_FAULTS: JSON.stringify(faults) } : {}) },
     cwd: projectRoot,
   };
-}
-
-export function storeServerExists(): boolean {
-  return fs.existsSync(STORE_SERVER);
 }
 
 /** A pool whose server stderr and notices are kept (and shown only when ORCHESTRA_TEST_VERBOSE is set). */
@@ -113,10 +110,7 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/** Waits until `condition` holds (see ./eventually.ts). */
 export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  await eventually(condition, { timeoutMs, what, intervalMs: 25 });
 }

@@ -9,6 +9,7 @@ import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.j
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { StoreErrorBody } from '../../src/mcp/store/errors.js';
 import { projectRoot } from '../../src/runtime/paths.js';
+import { eventually as poll } from './eventually.js';
 
 export const STORE_SERVER_ENTRY = path.join(projectRoot, 'src/mcp/store/server.ts');
 
@@ -98,10 +99,5 @@ export async function startStoreServer(options: StartStoreOptions = {}): Promise
 
 /** Polls `check` (a cheap read) until it returns a truthy value; for effects that land asynchronously in the server. */
 export async function eventually<T>(check: () => T | undefined | false, what: string, attempts = 200): Promise<T> {
-  for (let i = 0; i < attempts; i++) {
-    const value = check();
-    if (value) return value;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`gave up waiting for ${what}`);
+  return await poll(() => check() || false, { what, timeoutMs: attempts * 25, intervalMs: 25 }) as T;
 }

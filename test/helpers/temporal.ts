@@ -94,6 +94,17 @@ export async function rejectsAsInvalidInput(result: Promise<unknown>, ...pattern
   });
 }
 
+/**
+ * How long a closed run took on the server's clock: its close time minus its start time. On the time-skipping server
+ * this is the skipped time, e.g. a day for a day-long timer. (Not `env.currentTimeMs()` around the run: once nothing is
+ * pending, the test server may jump its clock far ahead while a client waits.)
+ */
+export async function serverRunTimeMs(env: TestWorkflowEnvironment, workflowId: string, runId?: string): Promise<number> {
+  const description = await env.client.workflow.getHandle(workflowId, runId).describe();
+  assert.ok(description.closeTime, `${workflowId} has closed`);
+  return description.closeTime.getTime() - description.startTime.getTime();
+}
+
 /** Reads the store server's SQLite file directly (read-only), to check a workflow's real effects. */
 export function readStore<T>(deps: TestDeps, read: (db: Database.Database) => T): T {
   const db = new Database(path.join(deps.home, 'store.db'), { readonly: true, fileMustExist: true });
