@@ -250,5 +250,23 @@ describe('definition steps', () => {
     }, { taskQueue }));
     assert.deepEqual(result.output, { double: 42, tools: 1 });
   });
+
+  it('continues a long loop as new every iterationsPerRun iterations, carrying its state', async () => {
+    await withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
+      const started = await orchestra.start('definitionRun', {
+        definition: { orchestra: 1, name: 'long-loop', steps: { spin: { loop: {
+          steps: { total: { set: '${ ($exists(previous.total) ? previous.total : 0) + iteration }' } },
+          until: 'iteration = 24', maxIterations: 100, iterationsPerRun: 10,
+        } } } },
+      }, { taskQueue });
+      const result = await orchestra.handle(started.workflowId).result() as DefinitionRunResult;
+      assert.deepEqual(result.output, { spin: { iterations: 25, done: true, steps: { total: 300 } } });
+      const history = await orchestra.handle(started.workflowId).fetchHistory();
+      const child = history.events?.find((e) => e.childWorkflowExecutionStartedEventAttributes)?.childWorkflowExecutionStartedEventAttributes;
+      assert.ok(child?.workflowExecution?.workflowId && child.workflowExecution.runId);
+      const firstRun = await orchestra.client.workflow.getHandle(child.workflowExecution.workflowId, child.workflowExecution.runId).fetchHistory();
+      assert.ok(firstRun.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes, 'the first run of the loop continued as new');
+    });
+  });
 });
 

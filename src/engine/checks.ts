@@ -147,6 +147,9 @@ function checkStep(step: Step, path: string, visible: ReadonlySet<string>, conte
       const body = step.loop!.steps;
       checkScope(body, `${path}.loop.steps`, visible, context, problems);
       checkCondition(step.loop!.until, `${path}.loop.until`, new Set([...visible, ...Object.keys(body)]), problems);
+      if (step.loop!.iterationsPerRun && holdsUndo(Object.values(body))) {
+        problems.push({ path: `${path}.loop.iterationsPerRun`, message: 'a loop that continues as new cannot hold steps with compensate: their undos would not be carried over' });
+      }
       break;
     }
     case 'wait':
@@ -167,6 +170,13 @@ function checkStep(step: Step, path: string, visible: ReadonlySet<string>, conte
       break;
     }
   }
+}
+
+/** Whether any of these steps, or a step they hold, registers an undo. */
+function holdsUndo(steps: Step[]): boolean {
+  return steps.some((s) => s.compensate !== undefined || holdsUndo([
+    ...(s.catch ? [s.catch] : []), ...Object.values(s.parallel?.branches ?? {}), ...(s.map ? [s.map.step] : []), ...Object.values(s.loop?.steps ?? {}),
+  ]));
 }
 
 /** A step that belongs to another (catch, compensate, a branch, a map's step, onFailure): no DAG edges of its own. */

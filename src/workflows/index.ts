@@ -9,3 +9,4 @@ export { blogDraft } from './blog-draft.js';
 export { newsDigest } from './news-digest.js';
 export { routeRequest } from './route-request.js';
 export { definitionRun } from './definition-run.js';
+export { definitionLoop } from './definition-loop.js';

@@ -4,7 +4,7 @@
  */
 import { ApplicationFailure, executeChild, proxyActivities, sleep, workflowInfo, type RetryPolicy } from '@temporalio/workflow';
 import type { Activities } from '../../activities/index.js';
-import type { Step } from '../../engine/definition.js';
+import type { Definition, Step } from '../../engine/definition.js';
 import { conditionExpression, evaluate, resolve } from '../../engine/expressions.js';
 import { callTarget, type RegisteredActivity } from '../../engine/registry.js';
 import { describeToolCall } from '../../shared/tool-call.js';
@@ -100,12 +100,27 @@ export async function approvalStep(
   throw ApplicationFailure.create({ type: 'ApprovalTimedOut', nonRetryable: true, message: `${subject}: no decision by ${outcome.timedOutAt}` });
 }
 
+/** A loop that continues as new (`iterationsPerRun`), as a `definitionLoop` child; its output is the loop's. */
+export function loopChild(
+  definition: Pick<Definition, 'maxParallel' | 'name' | 'version'>, loop: NonNullable<Step['loop']>, context: object, path: string,
+  definitions: Record<string, unknown>,
+): Promise<unknown> {
+  return executeChild('definitionLoop', {
+    workflowId: childId(path),
+    staticSummary: summaryOf(path, `loop of ${definition.name} v${definition.version}, ${loop.iterationsPerRun} iterations per run`),
+    args: [{ name: definition.name, version: definition.version, maxParallel: definition.maxParallel, path, loop, context, definitions, state: { iteration: 0 } }],
+  });
+}
+
+function childId(path: string): string {
+  return `${workflowInfo().workflowId}--${path.replace(/^steps\./, '').replace(/[^A-Za-z0-9_-]+/g, '-')}`;
+}
+
 /** Starts a child: another definition (carried in the run's input) or a registered Orchestra workflow. */
 export async function childStep(
   child: NonNullable<Step['workflow']>, input: unknown, path: string, definitions: Record<string, unknown>, timeout?: string | number,
 ): Promise<unknown> {
-  const workflowId = `${workflowInfo().workflowId}--${path.replace(/^steps\./, '').replace(/[^A-Za-z0-9_-]+/g, '-')}`;
-  const options = { workflowId, ...(timeout ? { workflowExecutionTimeout: timeout } : {}) };
+  const options = { workflowId: childId(path), ...(timeout ? { workflowExecutionTimeout: timeout } : {}) };
   if ('type' in child) return executeChild(child.type, { ...options, args: [input ?? {}], staticSummary: summaryOf(path, child.type) });
   const definition = definitions[child.definition];
   if (definition === undefined) {

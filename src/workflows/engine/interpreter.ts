@@ -12,7 +12,7 @@ import { COMPENSATION_RETRY, type Compensations } from '../support/compensations
 import { Semaphore } from '../support/concurrency.js';
 import { describeFailure } from '../support/failures.js';
 import type { ProgressReporter } from '../support/progress.js';
-import { approvalStep, callStep, childStep, waitStep } from './actions.js';
+import { approvalStep, callStep, childStep, loopChild, waitStep } from './actions.js';
 import type { StepBoard } from './board.js';
 import { fanOut } from './fan-out.js';
 import { withTimeout } from './timeout.js';
@@ -42,7 +42,7 @@ export class Interpreter {
   firstFailure?: FirstFailure;
 
   constructor(
-    private readonly definition: Pick<Definition, 'maxParallel'>,
+    private readonly definition: Pick<Definition, 'maxParallel' | 'name' | 'version'>,
     private readonly definitions: Record<string, unknown>,
     private readonly board: StepBoard,
     private readonly saga: Compensations,
@@ -197,7 +197,7 @@ export class Interpreter {
         return list.map((_, index) => result.outputs[String(index)] ?? null);
       }
       case 'loop':
-        return this.loop(step.loop!, context, path);
+        return step.loop!.iterationsPerRun ? loopChild(this.definition, step.loop!, context, path, this.definitions) : this.loop(step.loop!, context, path);
       case 'wait':
         return waitStep(step.wait!, context, path);
       case 'approval':
