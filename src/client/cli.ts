@@ -13,6 +13,7 @@ import { DECIDE_UPDATE } from '../shared/approval.js';
 import type { Progress } from '../shared/progress.js';
 import { validate } from '../shared/validation.js';
 import { InvalidInputError, Orchestra, TemporalUnreachableError, UnknownWorkflowError, validateInput } from './api.js';
+import { addDefinitionCommands, workflowFor } from './definition-commands.js';
 
 class UsageError extends Error {}
 /** The workflow refused what was sent (an update's validator said no); nothing was recorded. */
@@ -104,12 +105,12 @@ export function buildProgram(): Command {
 
   program.command('run')
     .description('start a workflow, show its progress and print its result')
-    .argument('<workflowType>')
+    .argument('<workflowType>', 'a workflow type, a definition file (.yaml/.yml/.json) or a definition name')
     .addOption(inputOption)
     .option('--id <workflowId>', 'workflow id (default: a readable id derived from the input)')
     .option('--json', 'print only the result JSON on stdout')
-    .action(async (type: string, opts: { input?: string; id?: string; json?: boolean }) => {
-      const input = readJson(opts.input, '--input');
+    .action(async (argument: string, opts: { input?: string; id?: string; json?: boolean }) => {
+      const [type, input] = workflowFor(argument, readJson(opts.input, '--input'));
       validateInput(type as never, input); // before connecting: bad input starts nothing
       await withClient(async (orchestra) => {
         const spin = spinner(Boolean(process.stderr.isTTY) && !opts.json);
@@ -129,12 +130,12 @@ export function buildProgram(): Command {
 
   program.command('start')
     .description('start a workflow without waiting; prints its id and Web UI link')
-    .argument('<workflowType>')
+    .argument('<workflowType>', 'a workflow type, a definition file (.yaml/.yml/.json) or a definition name')
     .addOption(inputOption)
     .option('--id <workflowId>', 'workflow id')
     .option('--json', 'machine-readable output')
-    .action(async (type: string, opts: { input?: string; id?: string; json?: boolean }) => {
-      const input = readJson(opts.input, '--input');
+    .action(async (argument: string, opts: { input?: string; id?: string; json?: boolean }) => {
+      const [type, input] = workflowFor(argument, readJson(opts.input, '--input'));
       validateInput(type as never, input);
       await withClient(async (orchestra) => {
         const run = await orchestra.start(type as never, input as never, { workflowId: opts.id });
@@ -257,6 +258,7 @@ export function buildProgram(): Command {
       });
     });
 
+  addDefinitionCommands(program);
   return program;
 }
 

@@ -55,7 +55,7 @@ export async function definitionRun(raw: DefinitionRunInput): Promise<Definition
     throw ApplicationFailure.create({
       type: saga.failed ? 'CompensationFailed' : failure.error.type,
       nonRetryable: true,
-      message: `${failure.path}: ${failure.error.message}${undone ? `; ${undone} step${undone === 1 ? '' : 's'} undone` : ''}${
+      message: `${failure.error.message.startsWith(`${failure.path}.`) ? '' : `${failure.path}: `}${failure.error.message}${undone ? `; ${undone} step${undone === 1 ? '' : 's'} undone` : ''}${
         saga.failed ? `; could not undo ${saga.outcomes.filter((o) => o.status === 'failed').map((o) => o.step).join(', ')}` : ''}`,
       details: [details],
     });

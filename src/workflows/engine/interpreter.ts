@@ -57,15 +57,16 @@ export class Interpreter {
     const deps = dependencies(scope);
     const routes = switchRoutes(scope);
     const outputs: Record<string, unknown> = {};
-    const ended = new Map<string, Ran['status']>();
     const chosen = new Map<string, unknown>();
     const semaphore = new Semaphore(limit);
     const finished = new Map<string, Promise<void>>();
     const steps = new CancellationScope();
     let failure: { error: unknown } | undefined;
 
-    const skip = (id: string, note: string) => {
-      ended.set(id, 'skipped');
+    /** Steps off the route a switch took (not chosen, or only reachable through steps that were not). */
+    const offRoute = new Set<string>();
+    const skip = (id: string, note: string, routed = false) => {
+      if (routed) offRoute.add(id);
       this.board.set(`${path}.${id}`, { status: 'skipped', note });
     };
     const start = async (id: string): Promise<void> => {
@@ -73,8 +74,9 @@ export class Interpreter {
       await Promise.all(ds.map((d) => finished.get(d)));
       if (failure) return skip(id, 'not run: an earlier step failed');
       const router = routes.get(id);
-      if (router !== undefined && chosen.get(router) !== id) return skip(id, `not chosen by ${router}`);
-      if (ds.length && ds.every((d) => ended.get(d) === 'skipped')) return skip(id, 'every step it depends on was skipped');
+      if (router !== undefined && chosen.get(router) !== id) return skip(id, `not chosen by ${router}`, true);
+      // A step skipped by its `if` is an option not taken: its dependents still run. A route not taken is skipped whole.
+      if (ds.length && ds.every((d) => offRoute.has(d))) return skip(id, 'every step it depends on is off the route taken', true);
       try {
         await semaphore.acquire();
       } catch {
@@ -82,11 +84,9 @@ export class Interpreter {
       }
       try {
         const ran = await this.runStep(scope[id], { ...context, steps: { ...context.steps, ...outputs } }, `${path}.${id}`);
-        ended.set(id, ran.status);
         if (ran.status === 'completed') outputs[id] = ran.output;
         if (scope[id].switch) chosen.set(id, (ran.output as { then?: string } | undefined)?.then);
       } catch (err) {
-        ended.set(id, 'failed');
         failure ??= { error: err };
         steps.cancel();
       } finally {
