@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { DefinitionRunResult } from '../src/schemas/definition-run.js';
-import { useTemporal, withWorker, type TemporalTestContext } from './helpers/temporal.js';
+import { readStore, useTemporal, withWorker, type TemporalTestContext } from './helpers/temporal.js';
 
 let runs = 0;
 function run(t: TemporalTestContext, definition: Record<string, unknown>, input: unknown = {}): Promise<DefinitionRunResult> {
@@ -268,3 +268,25 @@ describe('definition steps', () => {
   });
 });
 
+
+describe('definition steps against store faults', () => {
+  const t = useTemporal('time-skipping', { STORE_FAULTS: JSON.stringify({ charge_payment: { fail: 2 }, create_ticket: { failAfterEffect: 1 } }) });
+
+  it('retries a step by its retry policy, and a retried write takes effect once (idempotency key from run + step)', async () => {
+    const result = await run(t, {
+      steps: {
+        charge: { call: 'store.charge_payment', input: { customer_id: 'cust-003', amount: 1234 }, retry: { maximumAttempts: 3, initialInterval: '1s' } },
+        ticket: { call: 'store.create_ticket', dependsOn: ['charge'], input: { subject: 'paid ${ steps.charge.payment_id }', body: 'x', priority: 'low' } },
+      },
+    });
+    const output = result.output as { charge: { payment_id: string }; ticket: { ticket_id: string } };
+    const rows = readStore(t.deps, (db) => ({
+      payments: db.prepare('SELECT id FROM payments WHERE customer_id = ? AND amount = 1234').all('cust-003'),
+      tickets: db.prepare('SELECT id FROM tickets WHERE subject = ?').all(`paid ${output.charge.payment_id}`),
+      faults: db.prepare('SELECT tool, COUNT(*) AS n FROM fault_log GROUP BY tool ORDER BY tool').all(),
+    }));
+    assert.equal(rows.payments.length, 1);
+    assert.equal(rows.tickets.length, 1, 'the ticket whose first reply was lost was created once');
+    assert.deepEqual(rows.faults, [{ tool: 'charge_payment', n: 2 }, { tool: 'create_ticket', n: 1 }]);
+  });
+});
