@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { orchestraCli } from './helpers/cli.js';
+import { useTemporal, withWorker } from './helpers/temporal.js';
 
 function scratch(name: string, text: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orchestra-def-'));
@@ -65,3 +66,27 @@ describe('orchestra definition commands', () => {
     assert.match(stderr, /name: is required/);
   });
 });
+
+describe('orchestra run FILE on a server', () => {
+  const t = useTemporal('local');
+
+  it('runs a definition file and a definition by name, with the definition named in the run summary', async () => {
+    await withWorker(t.env, t.deps, async ({ taskQueue, orchestra }) => {
+      const env = { TEMPORAL_ADDRESS: t.env.connection.options.address, ORCHESTRA_TASK_QUEUE: taskQueue };
+      const byName = await orchestraCli(['run', 'hello', '--input', '{"name":"Ada"}', '--json', '--id', 'cli-hello-ada'], env);
+      assert.equal(byName.code, 0, byName.stderr);
+      const result = JSON.parse(byName.stdout) as { name: string; output: { greeting: string; tone: string } };
+      assert.equal(result.name, 'hello');
+      assert.deepEqual(result.output, { greeting: 'Hello, Ada! Lovely to see you.', tone: 'positive' });
+      const described = await orchestra.describe('cli-hello-ada');
+      assert.equal(described.type, 'definitionRun');
+      assert.match(await described.staticSummary() ?? '', /^hello v1: greets someone/);
+
+      const started = await orchestraCli(['start', 'examples/routing.yaml', '--input', '{"request":"The app shows an error when I log in"}', '--id', 'cli-routing'], env);
+      assert.equal(started.code, 0, started.stderr);
+      const routed = await orchestra.result('cli-routing') as { output: { type: string } };
+      assert.equal(routed.output.type, 'technical');
+    });
+  });
+});
+
