@@ -5,7 +5,7 @@
  * definitions that are not known. Pure and deterministic: the workflow runs the same checks.
  */
 import { describeIssues } from '../shared/validation.js';
-import { actionOf, Definition, type Step } from './definition.js';
+import { actionOf, Definition, type Join, type Step } from './definition.js';
 import { dependencies, findCycle, switchRoutes, upstream, type Scope } from './dag.js';
 import { compile, conditionExpression, expressionsIn, ExpressionError, stepReferences } from './expressions.js';
 import { callTarget, isRegisteredActivity, REGISTERED_ACTIVITIES } from './registry.js';
@@ -185,7 +185,7 @@ function checkInline(step: Step, path: string, visible: ReadonlySet<string>, con
   checkStep(step, path, visible, context, problems);
 }
 
-function checkJoin(join: Step['parallel'] extends infer P ? P extends { join: infer J } ? J : never : never, total: number, path: string, problems: Problem[]): void {
+function checkJoin(join: Join, total: number, path: string, problems: Problem[]): void {
   if (typeof join === 'object' && 'quorum' in join && join.quorum > total) {
     problems.push({ path: `${path}.quorum`, message: `asks for ${join.quorum} of ${total} branches` });
   }
