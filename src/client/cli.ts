@@ -13,13 +13,14 @@ import { inspectCommands } from './commands/inspect.js';
 import { runCommands } from './commands/runs.js';
 import { steerCommands } from './commands/steer.js';
 import { CliError, err } from './output.js';
+import { addDefinitionCommands } from './definition-commands.js';
 
 export function buildProgram(): Command {
   const program = new Command('orchestra')
     .description('Start, follow and steer Orchestra workflows on Temporal')
     .showHelpAfterError()
     .exitOverride();
-  for (const register of [catalogCommands, runCommands, inspectCommands, steerCommands]) register(program);
+  for (const register of [catalogCommands, runCommands, inspectCommands, steerCommands, addDefinitionCommands]) register(program);
   return program;
 }
 

@@ -1,9 +1,10 @@
 /**
- * What `run` and `start` run: the workflow type named by their first argument, with the `--input` given. One place to
- * extend when that argument can name something else (e.g. a definition file that maps to a workflow type + input).
+ * What `run` and `start` run: the workflow type named by their first argument, with the `--input` given. The argument
+ * can also name a definition file or a registered definition (src/client/definitions.ts): it runs as `definitionRun`.
  */
 import { specOf } from './api.js';
 import type { WorkflowType } from '../schemas/catalog.js';
+import { definitionTarget } from './definitions.js';
 
 export interface RunTarget {
   type: WorkflowType;
@@ -13,7 +14,7 @@ export interface RunTarget {
 export type TargetResolver = (nameOrFile: string, input: unknown) => RunTarget | undefined;
 
 /** Tried in order before the catalog of workflow types; the first that answers wins. */
-export const targetResolvers: TargetResolver[] = [];
+export const targetResolvers: TargetResolver[] = [definitionTarget];
 
 export function resolveTarget(nameOrFile: string, input: unknown): RunTarget {
   for (const resolve of targetResolvers) {

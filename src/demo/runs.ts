@@ -1,4 +1,7 @@
+import path from 'node:path';
 import type { InputOf } from '../client/api.js';
+import { prepareDefinitionRun } from '../client/definitions.js';
+import { projectRoot } from '../runtime/paths.js';
 import type { WorkflowType } from '../schemas/catalog.js';
 import { DECIDE_UPDATE } from '../shared/approval.js';
 
@@ -160,6 +163,24 @@ export function demoRuns(stamp: string): DemoRun[] {
       type: 'accessRequest',
       workflowId: `demo-access-standard-${stamp}`,
       input: { request: 'Please reset my password', requester: 'sam@example.com' },
+    }),
+    run({
+      // Seed 002's enterprise workflow as a definition file: parallel checks, an approval above 1,000, then processing.
+      title: 'Declarative definition: enterprise workflow (examples/enterprise-workflow.yaml), approved by a person',
+      type: 'definitionRun',
+      workflowId: `demo-definition-enterprise-${stamp}`,
+      input: prepareDefinitionRun(path.join(projectRoot, 'examples/enterprise-workflow.yaml'),
+        { customerId: 'cust-001', amount: 2500, purpose: 'Two monitors for the new data team' }),
+      interact: async (act) => {
+        await act.waitForStep((step) => step.startsWith('waiting for approval'));
+        await act.update(DECIDE_UPDATE, [{ decision: 'approve', approver: 'Grace Hopper', comment: 'within budget' }]);
+      },
+    }),
+    run({
+      title: 'Declarative definition: DAG data pipeline (examples/data-pipeline.yaml)',
+      type: 'definitionRun',
+      workflowId: `demo-definition-data-pipeline-${stamp}`,
+      input: prepareDefinitionRun(path.join(projectRoot, 'examples/data-pipeline.yaml'), {}),
     }),
   ];
 }

@@ -6,6 +6,7 @@ import { OrderSagaInput, OrderSagaResult } from './order-saga.js';
 import { ParallelAggregateInput, ParallelAggregateResult, StopRequest } from './parallel-aggregate.js';
 import { RefineUntilQualityInput, RefineUntilQualityResult } from './refine-until-quality.js';
 import { BlogDraftInput, BlogDraftResult } from './blog-draft.js';
+import { DefinitionRunInput, DefinitionRunResult, definitionSummary } from './definition-run.js';
 import { NewsDigestInput, NewsDigestResult } from './news-digest.js';
 import { ReminderInput, ReminderResult, SnoozeRequest } from './reminder.js';
 import { oneLine, RouteRequestInput, RouteRequestResult } from './route-request.js';
@@ -163,6 +164,30 @@ export const catalog = {
     workflowId: (input, unique) => `news-digest-${slugOf(input.title)}-${unique}`,
     summary: (input) => `${input.title}: ${input.feeds ? `${input.feeds.length} feeds` : 'every feed in feeds/'}, `
       + `interests ${input.interests.join(', ')}`,
+  }),
+  definitionRun: spec({
+    description: 'Declarative workflow engine: runs a definition file (YAML/JSON, `orchestra: 1`) as one durable workflow — '
+      + 'a DAG of calls (MCP tools, registered activities), switches, parallel and map joins, loops, waits, approvals and child '
+      + 'workflows, with retries, timeouts, fallbacks and saga compensation. `orchestra run FILE` starts it.',
+    input: DefinitionRunInput,
+    output: DefinitionRunResult,
+    example: {
+      definition: {
+        orchestra: 1,
+        name: 'greeting',
+        steps: {
+          greet: { set: 'Hello, ${ input.name }!' },
+          tone: { dependsOn: ['greet'], call: 'analyzeSentiment', input: { text: '${ steps.greet }' }, output: '${ result.label }' },
+        },
+        output: { greeting: '${ steps.greet }', tone: '${ steps.tone }' },
+      },
+      input: { name: 'Ada' },
+    },
+    workflowId: (input, unique) => `definition-${slugOf(typeof input.definition.name === 'string' ? input.definition.name : 'run')}-${unique}`,
+    summary: (input) => definitionSummary(input.definition),
+    interactions: {
+      decide: { kind: 'update', description: 'Decide the approval step the run is waiting for (orchestra approve <id> …)', schema: ApprovalDecision },
+    },
   }),
 } satisfies Record<string, WorkflowSpec>;
 

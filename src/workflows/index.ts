@@ -8,3 +8,5 @@ export { refineUntilQuality } from './refine-until-quality.js';
 export { blogDraft } from './blog-draft.js';
 export { newsDigest } from './news-digest.js';
 export { routeRequest } from './route-request.js';
+export { definitionRun } from './definition-run.js';
+export { definitionLoop } from './definition-loop.js';

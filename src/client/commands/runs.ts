@@ -20,7 +20,7 @@ function target(nameOrFile: string, opts: StartOpts) {
 export function runCommands(program: Command): void {
   program.command('run')
     .description('start a workflow, show its progress and print its result (or its failure, with details)')
-    .argument('<workflowType>')
+    .argument('<workflow>', 'a workflow type, a definition file (.yaml/.yml/.json) or a definition name')
     .addOption(inputOption())
     .option('--id <workflowId>', 'workflow id (default: a readable id derived from the input)')
     .option('--json', 'print only JSON on stdout: the result, or {status, failure: {type, message, details}}')
@@ -40,7 +40,7 @@ export function runCommands(program: Command): void {
 
   program.command('start')
     .description('start a workflow without waiting; prints its id and Web UI link')
-    .argument('<workflowType>')
+    .argument('<workflow>', 'a workflow type, a definition file (.yaml/.yml/.json) or a definition name')
     .addOption(inputOption())
     .option('--id <workflowId>', 'workflow id')
     .option('--json', 'machine-readable output')

@@ -1,0 +1,48 @@
+/**
+ * The `orchestra` commands for declarative definitions: `validate FILE…`, `graph FILE` (Mermaid), `schema` (the
+ * format's JSON Schema), and what lets `run` / `start` take a definition file or a registered definition's name.
+ */
+import { Command, CommanderError } from 'commander';
+import { definitionJsonSchema } from '../engine/definition.js';
+import { toMermaid } from '../engine/mermaid.js';
+import { InvalidInputError } from './api.js';
+import { checkDefinitionFile, DefinitionError, locateDefinition } from './definitions.js';
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+
+/** Adds `validate`, `graph` and `schema` to the program. */
+export function addDefinitionCommands(program: Command): void {
+  program.command('validate')
+    .description('check definition files (schema, references, cycles, reachability, expressions, activities, MCP servers)')
+    .argument('<files...>')
+    .action((files: string[]) => {
+      let bad = 0;
+      for (const file of files) {
+        try {
+          const definition = checkDefinitionFile(file);
+          out(`✓ ${file}: ${definition.name} v${definition.version}, ${Object.keys(definition.steps).length} steps`);
+        } catch (err) {
+          if (!(err instanceof DefinitionError)) throw err;
+          bad += 1;
+          process.stderr.write(`✗ ${file}:\n${err.problems.map((p) => `  - ${p.path}: ${p.message}\n`).join('')}`);
+        }
+      }
+      if (bad) throw new CommanderError(2, 'orchestra.invalidDefinition', `${bad} invalid definition${bad === 1 ? '' : 's'}`);
+    });
+
+  program.command('graph')
+    .description('draw a definition as a Mermaid flowchart')
+    .argument('<file>')
+    .action((file: string) => {
+      try {
+        process.stdout.write(toMermaid(checkDefinitionFile(locateDefinition(file) ?? file)));
+      } catch (err) {
+        if (err instanceof DefinitionError) throw new InvalidInputError(err.source, err.problems.map((p) => `${p.path}: ${p.message}`).join('; '));
+        throw err;
+      }
+    });
+
+  program.command('schema')
+    .description('print the JSON Schema of the definition format (for editors: `orchestra schema > definition.schema.json`)')
+    .action(() => { out(JSON.stringify(definitionJsonSchema(), null, 2)); });
+}

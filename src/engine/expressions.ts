@@ -1,0 +1,135 @@
+/**
+ * Expressions in definitions, evaluated with JSONata (https://jsonata.org, the language AWS Step Functions uses).
+ *
+ * Deterministic inside the workflow sandbox: JSONata reads the clock only through `Date`, which the sandbox binds to
+ * workflow time (so `$now()` and `$millis()` are the time of the workflow task, the same on replay); `$random()` and
+ * `$shuffle()` are removed (a definition that needs chance should call an activity). No I/O is reachable from JSONata.
+ *
+ * Mappings: a string that is exactly `${ expr }` becomes the expression's value (any JSON type); a string with
+ * `${ expr }` among text becomes that text with each value spliced in; everything else is kept as it is.
+ */
+import jsonata from 'jsonata';
+
+/** An expression that did not parse or failed to evaluate; `where` names the step and field. */
+export class ExpressionError extends Error {
+  constructor(readonly where: string, readonly expression: string, reason: string) {
+    super(`${where}: expression \`${expression}\` ${reason}`);
+    this.name = 'ExpressionError';
+  }
+}
+
+/** The functions a definition may not use, and why. */
+const REMOVED = { random: 'is not available: it would not be deterministic', shuffle: 'is not available: it would not be deterministic' };
+const bindings = Object.fromEntries(Object.entries(REMOVED).map(([name, why]) => [name, () => { throw new Error(`$${name}() ${why}`); }]));
+
+const WHOLE = /^\s*\$\{([\s\S]*)\}\s*$/;
+const EMBEDDED = /\$\{([^}]*)\}/g;
+
+const compiled = new Map<string, jsonata.Expression>();
+
+/** Parses an expression (cached); throws ExpressionError naming `where` on a syntax error. */
+export function compile(expression: string, where: string): jsonata.Expression {
+  let hit = compiled.get(expression);
+  if (!hit) {
+    try {
+      hit = jsonata(expression);
+    } catch (err) {
+      throw new ExpressionError(where, expression, `does not parse: ${(err as Error).message}`);
+    }
+    compiled.set(expression, hit);
+  }
+  return hit;
+}
+
+/** Evaluates one expression over the context; an undefined result stays undefined. */
+export async function evaluate(expression: string, context: object, where: string): Promise<unknown> {
+  const expr = compile(expression, where);
+  try {
+    return await expr.evaluate(context, bindings);
+  } catch (err) {
+    throw new ExpressionError(where, expression, `failed: ${(err as Error).message}`);
+  }
+}
+
+/** A condition: a bare expression or `${ … }`; true when the value is truthy (JSONata's boolean cast). */
+export async function test(condition: string, context: object, where: string): Promise<boolean> {
+  const expression = WHOLE.exec(condition)?.[1] ?? condition;
+  const value = await evaluate(`$boolean(${expression})`, context, where).catch((err: unknown) => {
+    if (err instanceof ExpressionError) throw new ExpressionError(where, condition, err.message.slice(err.message.indexOf('` ') + 2));
+    throw err;
+  });
+  return value === true;
+}
+
+/** Resolves every `${ … }` inside a mapping (objects and arrays walked deeply). */
+export async function resolve(mapping: unknown, context: object, where: string): Promise<unknown> {
+  if (typeof mapping === 'string') return resolveString(mapping, context, where);
+  if (Array.isArray(mapping)) {
+    const out: unknown[] = [];
+    for (const [i, item] of mapping.entries()) out.push(await resolve(item, context, `${where}[${i}]`));
+    return out;
+  }
+  if (mapping && typeof mapping === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(mapping)) {
+      const resolved = await resolve(value, context, `${where}.${key}`);
+      if (resolved !== undefined) out[key] = resolved;
+    }
+    return out;
+  }
+  return mapping;
+}
+
+async function resolveString(text: string, context: object, where: string): Promise<unknown> {
+  const whole = WHOLE.exec(text);
+  if (whole && !whole[1].includes('${')) return jsonSafe(await evaluate(whole[1], context, where));
+  let out = '';
+  let last = 0;
+  for (const match of text.matchAll(EMBEDDED)) {
+    const value = await evaluate(match[1], context, where);
+    out += text.slice(last, match.index) + (typeof value === 'string' ? value : value === undefined ? '' : JSON.stringify(value));
+    last = match.index + match[0].length;
+  }
+  return last === 0 ? text : out + text.slice(last);
+}
+
+/** JSONata marks its sequences with extra properties; a plain copy keeps history and outputs to JSON. */
+function jsonSafe(value: unknown): unknown {
+  return value === undefined ? undefined : JSON.parse(JSON.stringify(value)) as unknown;
+}
+
+/** Every expression inside a mapping, with where it sits (for static checks). */
+export function expressionsIn(mapping: unknown, where: string): Array<{ expression: string; where: string }> {
+  if (typeof mapping === 'string') {
+    const whole = WHOLE.exec(mapping);
+    if (whole && !whole[1].includes('${')) return [{ expression: whole[1].trim(), where }];
+    return [...mapping.matchAll(EMBEDDED)].map((m) => ({ expression: m[1].trim(), where }));
+  }
+  if (Array.isArray(mapping)) return mapping.flatMap((item, i) => expressionsIn(item, `${where}[${i}]`));
+  if (mapping && typeof mapping === 'object') return Object.entries(mapping).flatMap(([k, v]) => expressionsIn(v, `${where}.${k}`));
+  return [];
+}
+
+/** A condition's expression text (without `${ }`). */
+export function conditionExpression(condition: string): string {
+  return WHOLE.exec(condition)?.[1] ?? condition;
+}
+
+/**
+ * The step ids an expression reads (`steps.<id>…`), from its syntax tree rather than its text, so a string literal
+ * that happens to contain "steps.x" is not a reference.
+ */
+export function stepReferences(expression: string, where: string): string[] {
+  const found = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach(visit);
+    const n = node as { type?: string; steps?: Array<{ type?: string; value?: unknown }> };
+    if (n.type === 'path' && n.steps && n.steps[0]?.type === 'name' && n.steps[0].value === 'steps' && n.steps[1]?.type === 'name') {
+      found.add(String(n.steps[1].value));
+    }
+    for (const value of Object.values(node)) visit(value);
+  };
+  visit(compile(expression, where).ast());
+  return [...found];
+}

@@ -1,0 +1,51 @@
+/**
+ * Input and result of `definitionRun`, the interpreter of declarative definitions (src/engine/, src/workflows/
+ * definition-run.ts). The definition travels in the input, so a run's history holds exactly what it ran.
+ */
+import { z } from 'zod';
+
+export const DefinitionRunInput = z.object({
+  /** The definition (`orchestra: 1`, …); checked in full by the interpreter before any step (src/engine/checks.ts). */
+  definition: z.record(z.string(), z.unknown()),
+  /** The run's input: `input` in expressions, checked against the definition's `input` JSON Schema before start. */
+  input: z.unknown().default({}),
+  /** Definitions its `workflow` steps start by name (resolved by the client from the definitions folder). */
+  definitions: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+});
+export type DefinitionRunInput = z.input<typeof DefinitionRunInput>;
+
+export const StepState = z.object({
+  status: z.enum(['pending', 'running', 'completed', 'failed', 'skipped', 'compensated']),
+  error: z.object({ type: z.string(), message: z.string() }).optional(),
+  caught: z.object({ type: z.string(), message: z.string() }).optional(),
+  note: z.string().optional(),
+});
+
+export const DefinitionRunResult = z.object({
+  name: z.string(),
+  version: z.string(),
+  status: z.literal('completed'),
+  /** The definition's `output` mapping, or every step's output by id. */
+  output: z.unknown(),
+  /** Each step's end state, by path (`steps.charge`, `steps.gather.branches.users`, …). */
+  steps: z.record(z.string(), StepState),
+});
+export type DefinitionRunResult = z.infer<typeof DefinitionRunResult>;
+
+/** What a failed run carries in its failure's details: where each step ended and what compensation did. */
+export interface DefinitionRunFailure {
+  name: string;
+  version: string;
+  failedStep?: string;
+  steps: Record<string, z.infer<typeof StepState>>;
+  compensations: unknown[];
+}
+
+/** `order-fulfilment v2: …` — the Web UI's one-line summary of a run. */
+export function definitionSummary(definition: Record<string, unknown>): string {
+  const name = typeof definition.name === 'string' ? definition.name : 'definition';
+  const version = definition.version === undefined ? '1' : String(definition.version);
+  const description = typeof definition.description === 'string' ? `: ${definition.description.replace(/\s+/g, ' ').trim()}` : '';
+  const line = `${name} v${version}${description}`;
+  return line.length > 200 ? `${line.slice(0, 199)}…` : line;
+}
