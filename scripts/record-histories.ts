@@ -56,10 +56,7 @@ try {
       if (child?.workflowExecution?.workflowId) await record(child.workflowType!.name!, child.workflowExecution.workflowId);
     }
   }
-  const asMeant = (o: (typeof outcomes)[number]) => (runs.find((r) => r.workflowId === o.workflowId)?.endsCancelled
-    ? o.status === 'FAILED' && /Cancel/.test(o.error ?? '')
-    : o.status === 'COMPLETED');
-  const unexpected = outcomes.filter((o) => !asMeant(o));
+  const unexpected = outcomes.filter((o) => o.status === 'FAILED');
   if (unexpected.length) {
     console.error(`not as meant: ${unexpected.map((o) => `${o.workflowId} (${o.status})`).join(', ')}`);
     process.exitCode = 1;

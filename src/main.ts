@@ -71,7 +71,7 @@ let exitCode = 0;
 try {
   if (once) {
     const outcomes = await worker.runUntil(demo());
-    exitCode = outcomes.every((o) => o.status === 'COMPLETED') ? 0 : 1;
+    exitCode = outcomes.some((o) => o.status === 'FAILED') ? 1 : 0;
   } else {
     const running = worker.run();
     await demo();

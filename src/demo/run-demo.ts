@@ -1,3 +1,5 @@
+import { WorkflowFailedError } from '@temporalio/client';
+import { CancelledFailure } from '@temporalio/common';
 import type { Orchestra } from '../client/api.js';
 import type { DemoActions, DemoRun } from './runs.js';
 
@@ -5,7 +7,8 @@ export interface DemoOutcome {
   title: string;
   workflowType: string;
   workflowId: string;
-  status: 'COMPLETED' | 'FAILED';
+  /** CANCELLED only for a run meant to end cancelled (`endsCancelled`); any other cancellation is FAILED. */
+  status: 'COMPLETED' | 'CANCELLED' | 'FAILED';
   url?: string;
   result?: unknown;
   error?: string;
@@ -21,6 +24,7 @@ export async function runDemos(orchestra: Orchestra, runs: DemoRun[]): Promise<D
       const result = await orchestra.result(demo.workflowId);
       return { ...base, status: 'COMPLETED', result };
     } catch (err) {
+      if (demo.endsCancelled && err instanceof WorkflowFailedError && err.cause instanceof CancelledFailure) return { ...base, status: 'CANCELLED' };
       return { ...base, status: 'FAILED', error: describeError(err) };
     }
   }));
@@ -56,7 +60,7 @@ export function describeError(err: unknown): string {
 
 export function printOutcomes(outcomes: DemoOutcome[], write: (line: string) => void = console.log): void {
   for (const o of outcomes) {
-    write(`${o.status === 'COMPLETED' ? '✔' : '✘'} ${o.title}`);
+    write(`${o.status === 'FAILED' ? '✘' : '✔'} ${o.title}`);
     write(`    workflow id  ${o.workflowId}`);
     write(`    status       ${o.status}${o.error ? ` — ${o.error}` : ''}`);
     const outcome = describeOutcome(o.result);
