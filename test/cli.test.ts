@@ -141,7 +141,7 @@ describe('orchestra CLI', () => {
       assert.match(cancelled.stdout, /cancellation requested for cli-cancel/);
       const ended = await cli(['result', 'cli-cancel']);
       assert.equal(ended.code, 1);
-      assert.match(ended.stderr, /workflow failed — .*cancel/i);
+      assert.match(ended.stderr, /workflow cancelled — .*cancel/i);
       assert.equal((await orchestra.describe('cli-cancel')).status.name, 'CANCELLED');
     });
   });
@@ -156,7 +156,7 @@ describe('orchestra CLI', () => {
       assert.equal(terminal.code, 0, terminal.stdout);
       assert.match(terminal.stdout, link('cli-on-terminal'));
       // The spinner line, redrawn in place, fed by the workflow's progress query.
-      assert.match(terminal.stdout, /\r\x1b\[2K[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] waiting: waiting until \d{4}-\d\d-\d\dT/);
+      assert.match(terminal.stdout, /\r\x1b\[2K[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] waiting — waiting until \d{4}-\d\d-\d\dT/);
       assert.match(terminal.stdout, /"recipient": "gus@example.com"/);
 
       const piped = await orchestraCli(['run', 'reminder', '--input', input('hal'), '--id', 'cli-piped'], env);

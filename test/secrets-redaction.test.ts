@@ -12,6 +12,7 @@ import { redact, redactSecrets, redactUrl, registerSecret } from '../src/shared/
 import type { BlogDraftResult } from '../src/schemas/blog-draft.js';
 import { startLlmServer, withLlmEnv } from './helpers/llm-server.js';
 import { testDeps, timeSkippingEnv, withWorker, type TestDeps } from './helpers/temporal.js';
+import { historyText } from './helpers/history-text.js';
 
 const SENTINELS = {
   LEAKY_ARG: 'sentinel-arg-6b1f0c2e',
@@ -22,19 +23,6 @@ const SENTINELS = {
   LLM_URL_TOKEN: 'sentinel-llm-url-4f0d2b93',
   LLM_KEY: 'sk-sentinel-llm-key-7a9e51c6',
 };
-
-/** Every string in a history, with payload bytes decoded (JSON.stringify alone would show them as numbers). */
-function historyText(value: unknown): string {
-  const out: string[] = [];
-  const walk = (node: unknown) => {
-    if (node instanceof Uint8Array) out.push(Buffer.from(node).toString('utf8'));
-    else if (typeof node === 'string') out.push(node);
-    else if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') Object.values(node).forEach(walk);
-  };
-  walk(value);
-  return out.join('\n');
-}
 
 const leaks = (text: string) => Object.entries(SENTINELS).filter(([, secret]) => text.includes(secret)).map(([name]) => name);
 

@@ -29,8 +29,10 @@ describe('the worker process', () => {
     const config = path.join(t.deps.home, 'bad-mcp.json');
     fs.writeFileSync(config, JSON.stringify({ mcpServers: { store: { command: 42 } } }));
     const worker = startWorkerProcess(workerEnv({ ORCHESTRA_MCP_CONFIG: config }));
-    assert.notEqual(await worker.exited, 0);
-    assert.match(worker.stderr().join('\n'), /Invalid MCP config .*bad-mcp\.json: mcpServers\.store\.command: .*expected string/);
+    assert.equal(await worker.exited, 2);
+    const stderr = worker.stderr().join('\n');
+    assert.match(stderr, /^orchestra worker: Invalid MCP config .*bad-mcp\.json: mcpServers\.store\.command: .*expected string$/m);
+    assert.doesNotMatch(stderr, /\n\s+at /, 'one clear line, no stack trace');
   });
 
   it('runs a prebuilt workflow bundle (no bundling at start) and logs structured JSON lines', async () => {

@@ -6,11 +6,17 @@
 import { NativeConnection } from '@temporalio/worker';
 import { temporalTarget } from '../runtime/connection.js';
 import { installRuntime } from '../runtime/logging.js';
+import { McpConfigError } from '../mcp/config.js';
 import { createWorker, openToolPool } from './worker.js';
 
 installRuntime(); // before anything touches the Temporal runtime
 const target = temporalTarget();
-const mcp = await openToolPool(); // `--mcp-config <file>` or ORCHESTRA_MCP_CONFIG picks the MCP servers
+// `--mcp-config <file>` or ORCHESTRA_MCP_CONFIG picks the MCP servers; a bad config is one clear line and exit 2.
+const mcp = await openToolPool().catch((err: unknown) => {
+  if (!(err instanceof McpConfigError)) throw err;
+  process.stderr.write(`orchestra worker: ${err.message}\n`);
+  process.exit(2);
+});
 const connection = await NativeConnection.connect(target.connectionOptions);
 try {
   const worker = await createWorker({ connection, namespace: target.namespace, activityDeps: { mcp } });
