@@ -31,7 +31,7 @@ describe('the worker process', () => {
     const worker = startWorkerProcess(workerEnv({ ORCHESTRA_MCP_CONFIG: config }));
     assert.equal(await worker.exited, 2);
     const stderr = worker.stderr().join('\n');
-    assert.match(stderr, /^orchestra worker: Invalid MCP config .*bad-mcp\.json: mcpServers\.store\.command: .*expected string$/m);
+    assert.match(stderr, /^orchestra worker: Invalid MCP config .*bad-mcp\.json: mcpServers\.store\.command: .*expected string, received number$/m);
     assert.doesNotMatch(stderr, /\n\s+at /, 'one clear line, no stack trace');
   });
 
