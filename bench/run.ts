@@ -9,8 +9,9 @@
  *   npm run bench -- --only latency,fanout   run some sections (results go to tmp/, the report is not touched)
  *   npm run bench -- --report     rewrite BENCHMARKS.md and the charts from results/latest*.json (no run)
  *
- * Sections: latency, throughput, fanout, scale, langgraph; investigations: tuning (local activities), server (the
- * history service's queue-reader rate limits lifted, on a second dev server). See BENCHMARKS.md for what each measures.
+ * Sections: latency, throughput, fanout, engine (definitions against the hand-written workflows), scale, langgraph;
+ * investigations: tuning (local activities), server (the history service's queue-reader rate limits lifted, on a second
+ * dev server). See BENCHMARKS.md for what each measures.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -26,6 +27,7 @@ import { benchCpu, bundleBenchWorkflows, scratchDir, startBenchWorker } from './
 import { cpuShare, machineInfo, versions } from './lib/machine.js';
 import { GOALS, goals, readJson, relative, renderReport, type BenchOutput } from './lib/report.js';
 import { round } from './lib/stats.js';
+import { engine } from './sections/engine.js';
 import { fanout } from './sections/fanout.js';
 import { langgraph } from './sections/langgraph.js';
 import { latency } from './sections/latency.js';
@@ -45,7 +47,7 @@ const { values: flags } = parseArgs({
 });
 const quick = flags.quick!;
 const only = flags.only?.split(',').map((s) => s.trim()).filter(Boolean);
-const SECTIONS = { latency, throughput, fanout, scale, langgraph, tuning, server } as const;
+const SECTIONS = { latency, throughput, fanout, engine, scale, langgraph, tuning, server } as const;
 type SectionName = keyof typeof SECTIONS;
 
 installRuntime({ level: 'ERROR' });

@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import type { EngineResult } from '../sections/engine.js';
 import type { FanOutResult } from '../sections/fanout.js';
 import type { GraphResult } from '../sections/langgraph.js';
 import type { LatencyResult } from '../sections/latency.js';
@@ -29,6 +30,7 @@ export interface BenchOutput {
     latency?: LatencyResult & Extra;
     throughput?: ThroughputResult & Extra;
     fanout?: FanOutResult & Extra;
+    engine?: EngineResult & Extra;
     scale?: ScaleResult & Extra;
     langgraph?: { graphs: GraphResult[]; note: string } & Extra;
     tuning?: TuningResult & Extra;
@@ -48,6 +50,8 @@ export const GOALS = {
   fanOutOverheadP50Ms: 40,
   scaleRssMB: 500,
   ratio: 0.9,
+  /** definitionRun / the hand-written workflow for the same pattern, p50 wall time. */
+  engineRatio: 1.1,
 };
 
 export interface GoalRow {
@@ -114,6 +118,12 @@ export function goals(out: BenchOutput): GoalRow[] {
       met: best.local.perSecond >= GOALS.sagasPerSecond,
     });
   }
+  const e = ok(out.results.engine);
+  rows.push({
+    goal: `declarative engine / hand-written workflow, p50 ≤ ${GOALS.engineRatio}×`,
+    measured: e ? e.pairs.map((x) => `${x.pattern} ${x.ratioP50} (${x.definition.wallMs.p50} vs ${x.handWritten.wallMs.p50} ms)`).join(' · ') : out.results.engine ? missing(out.results.engine) : 'not in this run (see Findings)',
+    met: e ? e.pairs.every((x) => x.ratioP50 <= GOALS.engineRatio) : undefined,
+  });
   const ratios: Array<[string, number]> = [];
   if (l) ratios.push(['latency p50', l.ratioP50]);
   if (t) for (const p of t.points) ratios.push([`throughput N=${p.concurrency}`, p.ratio]);
@@ -241,6 +251,19 @@ export function renderReport(out: BenchOutput, wal: BenchOutput | undefined, cha
     p('', `Steps: graph nodes that ran (LangGraph) or activities (Temporal: classification and priority run inside the workflow). Durable writes: checkpoints (SqliteSaver) or history events (Temporal). ${g.note}`, '', cpuLine(g.conditions));
     chart('langgraph');
   } else p(missing(g), '');
+
+  const e = results.engine;
+  p('## 6. Declarative engine: definitions against the hand-written workflows', '');
+  if (e && !e.error && !e.skipped) {
+    p(`\`definitionRun\` interpreting a definition against the hand-written Orchestra workflow for the same pattern (bench/sections/engine.ts): the 3-step pipeline (\`sequentialPipeline\` vs a 3-step definition of the same text activities), the fan-out (\`parallelAggregate\` with 8 \`sleep\` calls of 100 ms vs a definition's \`parallel\` step with the same 8 calls) and the saga (\`orderSaga\` vs examples/order-saga.yaml, the same order). Both started through the plain client and awaited one at a time, interleaved; ${e.pairs[0]?.runs} measured runs per variant after ${e.warmup} warm-up runs. Wall = start → result; the client's preparation (the saga's definition read and checked, as \`orchestra run\` does) is outside it, in its own column. Overhead (fan-out) = wall − the slowest branch's own sleep. The history columns are means over up to 10 sampled runs (server clock).`, '',
+      '| pattern | variant | runs | wall p50 ms | p95 ms | max ms | overhead p50 / p95 ms | client preparation p50 ms | history events | workflow tasks | worker time in workflow tasks ms | activities run ms |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+    for (const x of e.pairs) {
+      for (const [name, y] of [[`hand-written \`${x.handWritten.workflowType}\``, x.handWritten], ['definition (`definitionRun`)', x.definition]] as const) {
+        p(`| ${x.pattern} | ${name} | ${y.wallMs.n} | ${dist(y.wallMs)} | ${y.overheadMs ? `${fmt(y.overheadMs.p50)} / ${fmt(y.overheadMs.p95)}` : '–'} | ${y.prepareMs ? fmt(y.prepareMs.p50) : '–'} | ${fmt(y.historyEvents)} | ${fmt(y.workflowTasks)} | ${fmt(y.workflowTaskRunMs)} | ${fmt(y.activityRunMs)} |`);
+      }
+    }
+    p('', `Ratios definition / hand-written (goal ≤ ${GOALS.engineRatio}): ${e.pairs.map((x) => `${x.pattern} p50 **${x.ratioP50}**, p95 ${x.ratioP95}`).join('; ')}.`, '', cpuLine(e.conditions), '');
+  } else p(e ? missing(e) : 'Not in this run (added after it): see [Findings](#findings) for a separate run of this section.', '');
 
   const tu = results.tuning;
   const sv = results.server;

@@ -7,7 +7,7 @@ import type { BenchContext } from '../lib/context.js';
 import { breakdown, type HistoryBreakdown } from '../lib/harness.js';
 import { distribution, round, since, type Distribution } from '../lib/stats.js';
 
-const TEXT = 'Our June invoice was charged twice. Please refund the duplicate payment and confirm the July invoice is right.';
+export const PIPELINE_TEXT = 'Our June invoice was charged twice. Please refund the duplicate payment and confirm the July invoice is right.';
 
 export interface LatencyVariant {
   workflowType: string;
@@ -38,7 +38,7 @@ export async function latency(ctx: BenchContext): Promise<LatencyResult> {
   const once = async (variant: keyof typeof types) => {
     const workflowId = `bench-latency-${variant}-${randomUUID()}`;
     const start = performance.now();
-    const handle = await ctx.client.workflow.start(types[variant], { taskQueue: ctx.worker.taskQueue, workflowId, args: [{ text: TEXT }] });
+    const handle = await ctx.client.workflow.start(types[variant], { taskQueue: ctx.worker.taskQueue, workflowId, args: [{ text: PIPELINE_TEXT }] });
     await handle.result();
     return { ms: since(start), workflowId };
   };
