@@ -79,6 +79,8 @@ describe('definition checks', () => {
     has(problems({ a: { set: 1 }, p: { parallel: { branches: { x: { set: 1, dependsOn: ['a'] } } } } }), 'steps.p.parallel.branches.x.dependsOn', /no meaning here/);
     has(problems({ l: { loop: { steps: { x: { call: 'store.charge_payment', compensate: { call: 'store.refund_payment' } } }, until: 'true', maxIterations: 50, iterationsPerRun: 10 } } }),
       'steps.l.loop.iterationsPerRun', /cannot hold steps with compensate/);
+    has(problems({ m: { map: { items: 'input.list', partitionSize: 10, step: { call: 'store.charge_payment', compensate: { call: 'store.refund_payment' } } } } }),
+      'steps.m.map.partitionSize', /cannot hold steps with compensate/);
   });
 
   it('exports a JSON Schema of the format, with the recursive step', () => {

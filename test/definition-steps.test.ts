@@ -10,10 +10,10 @@ import type { DefinitionRunResult } from '../src/schemas/definition-run.js';
 import { readStore, useTemporal, withWorker, type TemporalTestContext } from './helpers/temporal.js';
 
 let runs = 0;
-function run(t: TemporalTestContext, definition: Record<string, unknown>, input: unknown = {}): Promise<DefinitionRunResult> {
+function run(t: TemporalTestContext, definition: Record<string, unknown>, input: unknown = {}, workflowId?: string): Promise<DefinitionRunResult> {
   runs += 1;
   return withWorker(t.env, t.deps, ({ orchestra, taskQueue }) =>
-    orchestra.execute('definitionRun', { definition: { orchestra: 1, name: `test-${runs}`, ...definition }, input }, { taskQueue }));
+    orchestra.execute('definitionRun', { definition: { orchestra: 1, name: `test-${runs}`, ...definition }, input }, { taskQueue, ...(workflowId ? { workflowId } : {}) }));
 }
 
 async function failure(result: Promise<unknown>): Promise<ApplicationFailure> {
@@ -136,6 +136,69 @@ describe('definition steps', () => {
     }, { texts: ['The quick brown fox jumps over the lazy dog while the farmer watches.', '   ', 'Der schnelle braune Fuchs springt über den faulen Hund, während der Bauer zusieht.'] });
     assert.deepEqual((result.output as { each: unknown[] }).each, ['eng', null, 'deu']);
     assert.equal(result.steps['steps.each.map[1]'].error?.type, 'InvalidInput');
+  });
+
+  /** The child workflows a run started. */
+  async function children(t: TemporalTestContext, workflowId: string): Promise<Array<{ id: string; type: string }>> {
+    const history = await t.env.client.workflow.getHandle(workflowId).fetchHistory();
+    return (history.events ?? []).flatMap((e) => {
+      const started = e.childWorkflowExecutionStartedEventAttributes;
+      return started ? [{ id: started.workflowExecution?.workflowId ?? '', type: started.workflowType?.name ?? '' }] : [];
+    });
+  }
+
+  /** 30 items, 4 failing (3, 7, 17, 27): 20% of the first partition of 10, 10% of the others, 13% of the whole. */
+  const thirty = Array.from({ length: 30 }, (_, i) => ([3, 7, 17, 27].includes(i) ? 'bad' : i));
+  const doubleOrFail = { set: '${ item = "bad" ? $error("item " & index & " is bad") : item * 2 }' };
+
+  it('maps a large list in child partitions: outputs complete and in order, the join judged on the combined counts (15%: met, though 20% of one partition failed)', async () => {
+    const workflowId = `map-partitions-${Date.now()}`;
+    const result = await run(t, { steps: { each: { map: {
+      items: 'input.list', partitionSize: 10, maxConcurrency: 4, join: { toleratedFailurePercentage: 15 }, step: doubleOrFail,
+    } } } }, { list: thirty }, workflowId);
+    assert.deepEqual((result.output as { each: unknown[] }).each, thirty.map((v) => (v === 'bad' ? null : (v as number) * 2)));
+    assert.deepEqual(result.items, { 'steps.each': { completed: 26, failed: 4 } });
+    assert.ok(!Object.keys(result.steps).some((path) => path.includes('.map[')), 'the run lists no item one by one');
+    const started = await children(t, workflowId);
+    assert.deepEqual(started.map((c) => c.type), ['definitionMap', 'definitionMap', 'definitionMap']);
+    assert.deepEqual(started.map((c) => c.id).sort(), [1, 2, 3].map((i) => `${workflowId}--each-part-${i}-of-3`));
+  });
+
+  it('fails a partitioned map whose failures together exceed the tolerated percentage', async () => {
+    const err = await failure(run(t, { steps: { each: { map: {
+      items: 'input.list', partitionSize: 10, join: { toleratedFailurePercentage: 10 }, onDecided: 'keep', step: doubleOrFail,
+    } } } }, { list: thirty }));
+    assert.equal(err.type, 'JoinFailed');
+    assert.match(err.message, /^steps.each: 26 of 30 completed, 27 needed \(failed: 3, 7, 17, 27\)/);
+  });
+
+  it('cancels the partitions not yet started once a partitioned map\'s join is decided', async () => {
+    const workflowId = `map-decided-${Date.now()}`;
+    const result = await run(t, { steps: { each: { map: {
+      items: 'input.list', partitionSize: 10, maxConcurrency: 1, join: { quorum: 5 }, step: doubleOrFail,
+    } } } }, { list: thirty }, workflowId);
+    const each = (result.output as { each: unknown[] }).each;
+    assert.deepEqual(each.slice(0, 10), thirty.slice(0, 10).map((v) => (v === 'bad' ? null : (v as number) * 2)));
+    assert.deepEqual(each.slice(10), Array(20).fill(null));
+    assert.deepEqual(result.items, { 'steps.each': { completed: 8, failed: 2, skipped: 20 } });
+    assert.equal((await children(t, workflowId)).length, 1);
+  });
+
+  it('partitions a map past the default size (1,000 items), keeping the progress details bounded', async () => {
+    const workflowId = `map-default-${Date.now()}`;
+    const list = Array.from({ length: 1001 }, (_, i) => i);
+    const result = await run(t, { maxParallel: 50, steps: { each: { map: { items: 'input.list', step: { set: '${ item + 1 }' } } } } }, { list }, workflowId);
+    assert.deepEqual((result.output as { each: unknown[] }).each, list.map((i) => i + 1));
+    assert.deepEqual(result.items, { 'steps.each': { completed: 1001 } });
+    assert.equal((await children(t, workflowId)).length, 2);
+  });
+
+  it('shows the first 20 items of an inline map one by one and counts the rest', async () => {
+    const result = await run(t, { steps: { each: { map: { items: 'input.list', step: doubleOrFail, join: 'any', onDecided: 'keep' } } } }, { list: thirty });
+    assert.equal(result.steps['steps.each.map[7]'].status, 'failed');
+    assert.equal(result.steps['steps.each.map[19]'].status, 'completed');
+    assert.equal(result.steps['steps.each.map[20]'], undefined);
+    assert.deepEqual(result.items, { 'steps.each': { completed: 9, failed: 1 } });
   });
 
   it('loops until its condition holds, with the iteration and the previous outputs in scope', async () => {

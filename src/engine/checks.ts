@@ -142,6 +142,9 @@ function checkStep(step: Step, path: string, visible: ReadonlySet<string>, conte
     case 'map':
       checkExpression(step.map!.items, `${path}.map.items`, visible, problems);
       checkInline(step.map!.step, `${path}.map.step`, visible, context, problems);
+      if (step.map!.partitionSize !== undefined && holdsUndo([step.map!.step])) {
+        problems.push({ path: `${path}.map.partitionSize`, message: 'a map run in child workflows cannot hold steps with compensate: their undos would not reach the run' });
+      }
       break;
     case 'loop': {
       const body = step.loop!.steps;
@@ -173,7 +176,7 @@ function checkStep(step: Step, path: string, visible: ReadonlySet<string>, conte
 }
 
 /** Whether any of these steps, or a step they hold, registers an undo. */
-function holdsUndo(steps: Step[]): boolean {
+export function holdsUndo(steps: Step[]): boolean {
   return steps.some((s) => s.compensate !== undefined || holdsUndo([
     ...(s.catch ? [s.catch] : []), ...Object.values(s.parallel?.branches ?? {}), ...(s.map ? [s.map.step] : []), ...Object.values(s.loop?.steps ?? {}),
   ]));

@@ -84,6 +84,12 @@ const Fail = z.strictObject({
   message: z.string().min(1),
 });
 
+/**
+ * A `map` over more items than this splits them into child workflows (as parallelAggregate does past 1,000 branches):
+ * Temporal allows 2,000 pending activities and ~51k history events per workflow.
+ */
+export const MAP_PARTITION_SIZE = 1000;
+
 export const ACTIONS = ['call', 'set', 'fail', 'switch', 'parallel', 'map', 'loop', 'wait', 'approval', 'workflow'] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -104,7 +110,7 @@ export interface Step {
   fail?: z.output<typeof Fail>;
   switch?: { cases: Array<z.output<typeof SwitchCase>>; default?: string };
   parallel?: { branches: Record<string, Step>; join: Join; onDecided: 'cancel' | 'keep' };
-  map?: { items: string; step: Step; maxConcurrency?: number; join: Join; onDecided: 'cancel' | 'keep' };
+  map?: { items: string; step: Step; maxConcurrency?: number; partitionSize?: number; join: Join; onDecided: 'cancel' | 'keep' };
   loop?: { steps: Record<string, Step>; until: string; maxIterations: number; iterationsPerRun?: number };
   wait?: z.output<typeof Wait>;
   approval?: z.output<typeof Approval>;
@@ -149,6 +155,12 @@ export const Step: z.ZodType<Step, unknown> = z.lazy(() => z.strictObject({
     step: Step,
     /** Items in flight at once. @default the definition's maxParallel */
     maxConcurrency: z.number().int().min(1).max(1000).optional(),
+    /**
+     * More items than this run in child workflows (`definitionMap`) of at most this many each, so the run's history
+     * stays bounded. A map whose step holds a `compensate` runs inline (its undos belong to the run).
+     * @default 1000 (MAP_PARTITION_SIZE)
+     */
+    partitionSize: z.number().int().min(1).max(MAP_PARTITION_SIZE).optional(),
     join: Join.default('all'),
     onDecided: OnDecided.default('cancel'),
   }).optional(),

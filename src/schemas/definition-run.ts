@@ -29,6 +29,8 @@ export const DefinitionRunResult = z.object({
   output: z.unknown(),
   /** Each step's end state, by path (`steps.charge`, `steps.gather.branches.users`, …). */
   steps: z.record(z.string(), StepState),
+  /** A map's items counted by status, by the map's path: those past the first 20 and those run in partitions. */
+  items: z.record(z.string(), z.record(z.string(), z.number())).optional(),
 });
 export type DefinitionRunResult = z.infer<typeof DefinitionRunResult>;
 
@@ -38,6 +40,7 @@ export interface DefinitionRunFailure {
   version: string;
   failedStep?: string;
   steps: Record<string, z.infer<typeof StepState>>;
+  items?: Record<string, Record<string, number>>;
   compensations: unknown[];
 }
 

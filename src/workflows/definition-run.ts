@@ -35,7 +35,7 @@ export async function definitionRun(raw: DefinitionRunInput): Promise<Definition
     const steps = await withTimeout(definition.timeout, `the run of ${definition.name}`, () => interpreter.runScope(definition.steps, context, 'steps'));
     const output = definition.output === undefined ? steps : await resolve(definition.output, { ...context, steps }, 'output');
     progress.update({ step: `completed ${definition.name} v${definition.version}`, state: 'completed' });
-    return { name: definition.name, version: definition.version, status: 'completed', output, steps: board.steps };
+    return { name: definition.name, version: definition.version, status: 'completed', output, steps: board.steps, ...itemsOf(board) };
   } catch (err) {
     const failure = interpreter.firstFailure ?? { path: 'run', error: describeFailure(err) };
     await saga.compensate(err);
@@ -47,7 +47,7 @@ export async function definitionRun(raw: DefinitionRunInput): Promise<Definition
         .catch(() => undefined); // recorded on the board; the run's own failure is what the caller needs
     }
     const details: DefinitionRunFailure = {
-      name: definition.name, version: definition.version, failedStep: failure.path, steps: board.steps, compensations: saga.outcomes,
+      name: definition.name, version: definition.version, failedStep: failure.path, steps: board.steps, ...itemsOf(board), compensations: saga.outcomes,
     };
     const undone = saga.outcomes.filter((o) => o.status === 'compensated').length;
     progress.update({ step: `${failure.path} failed (${failure.error.type}); ${undone} undone`, state: 'failed', details: { compensations: saga.outcomes } });
@@ -60,4 +60,9 @@ export async function definitionRun(raw: DefinitionRunInput): Promise<Definition
       details: [details],
     });
   }
+}
+
+/** The maps' item counts, when a map had more items than the board shows one by one. */
+function itemsOf(board: StepBoard): { items?: Record<string, Record<string, number>> } {
+  return Object.keys(board.items).length ? { items: board.items } : {};
 }

@@ -10,3 +10,4 @@ export { newsDigest } from './news-digest.js';
 export { routeRequest } from './route-request.js';
 export { definitionRun } from './definition-run.js';
 export { definitionLoop } from './definition-loop.js';
+export { definitionMap } from './definition-map.js';

@@ -50,6 +50,7 @@ import { validate } from '../shared/validation.js';
 import { settleBounded } from './support/concurrency.js';
 import { describeFailure } from './support/failures.js';
 import { parseInput, rejectedUpdate } from './support/input.js';
+import { partitionId, shareConcurrency, slicesOf, type Slice } from './support/partitions.js';
 import { ProgressReporter } from './support/progress.js';
 import { analyzeText } from './support/text-analysis.js';
 import { assertFits, formatBytes, jsonBytes, keepWithinBudget, type OmittedResult } from './support/result-budget.js';
@@ -359,7 +360,7 @@ function shorten(message: string): string {
  */
 class PartitionedFanOut implements Stoppable {
   readonly partitions: number;
-  private readonly slices: Array<{ offset: number; branches: NamedBranch[] }> = [];
+  private readonly slices: Array<Slice<NamedBranch>>;
   private readonly outcomes: BranchOutcome[] = [];
   private readonly results: Record<string, unknown> = {};
   private readonly omitted: OmittedResult[] = [];
@@ -374,17 +375,13 @@ class PartitionedFanOut implements Stoppable {
     private readonly onReport: (partition: number, counts: SettledCounts) => void,
     private readonly report: boolean,
   ) {
-    this.partitions = Math.ceil(branches.length / PARTITION_SIZE);
-    const size = Math.ceil(branches.length / this.partitions); // even slices: 2,500 → 834 + 833 + 833
-    for (let offset = 0; offset < branches.length; offset += size) {
-      this.slices.push({ offset, branches: branches.slice(offset, offset + size) });
-    }
+    this.slices = slicesOf(branches, PARTITION_SIZE);
+    this.partitions = this.slices.length;
   }
 
   async run(): Promise<Settled> {
     if (this.report) setHandler(partitionProgressSignal, ({ partition, ...counts }) => this.onReport(partition, counts));
-    const concurrent = Math.min(this.partitions, this.settings.maxConcurrency);
-    const perPartition = Math.max(1, Math.floor(this.settings.maxConcurrency / concurrent));
+    const { concurrent, perPartition } = shareConcurrency(this.partitions, this.settings.maxConcurrency);
     const settled = await settleBounded(this.slices, concurrent, (slice, index) => this.runPartition(slice, index, perPartition));
     settled.forEach((s, index) => {
       if (s.status === 'rejected') this.settleSlice(this.slices[index], index, describeFailure(s.reason));
@@ -404,22 +401,22 @@ class PartitionedFanOut implements Stoppable {
     this.signals.push(handle.signal(stopPartitionSignal, this.stopReason ?? 'stopped').catch(() => undefined));
   }
 
-  private async runPartition(slice: { offset: number; branches: NamedBranch[] }, index: number, maxConcurrency: number): Promise<void> {
+  private async runPartition(slice: Slice<NamedBranch>, index: number, maxConcurrency: number): Promise<void> {
     if (this.stopReason !== undefined) {
       return this.settleSlice(slice, index, { kind: 'cancelled', type: 'Cancelled', message: `${this.stopReason} (before it started)` });
     }
     const first = slice.offset + 1;
-    const last = slice.offset + slice.branches.length;
+    const last = slice.offset + slice.items.length;
     const { branchTimeout, retry, resultBudgetBytes } = this.settings;
     const handle = await startChild(parallelAggregatePartition, {
-      workflowId: `${workflowInfo().workflowId}-part-${index + 1}-of-${this.partitions}`,
+      workflowId: partitionId(workflowInfo().workflowId, index, this.partitions),
       args: [{
-        branches: slice.branches, maxConcurrency, branchTimeout, retry,
+        branches: slice.items, maxConcurrency, branchTimeout, retry,
         // Each partition keeps its share of the result budget; the parent applies the whole budget again.
         resultBudgetBytes: Math.floor(resultBudgetBytes / this.partitions),
         ...(this.report ? { reportAs: index } : {}),
       }],
-      workflowExecutionTimeout: partitionTimeoutMs(slice.branches, branchTimeout, maxConcurrency),
+      workflowExecutionTimeout: partitionTimeoutMs(slice.items, branchTimeout, maxConcurrency),
       staticSummary: `Branches ${first}–${last} of ${this.branches.length} (partition ${index + 1} of ${this.partitions})`,
     });
     this.running.add(handle);
@@ -439,14 +436,14 @@ class PartitionedFanOut implements Stoppable {
   }
 
   /** Every branch of a partition that did not report: cancelled before it started, or the partition itself failed. */
-  private settleSlice(slice: { offset: number; branches: NamedBranch[] }, index: number, failure: ReturnType<typeof describeFailure>): void {
-    slice.branches.forEach((branch, j) => {
+  private settleSlice(slice: Slice<NamedBranch>, index: number, failure: ReturnType<typeof describeFailure>): void {
+    slice.items.forEach((branch, j) => {
       if (this.outcomes[slice.offset + j]) return;
       this.outcomes[slice.offset + j] = {
         id: branch.id, status: failure.kind, durationMs: 0, error: { type: failure.type, message: shorten(failure.message) },
       };
     });
-    this.onReport(index, countsOf(this.outcomes.slice(slice.offset, slice.offset + slice.branches.length)));
+    this.onReport(index, countsOf(this.outcomes.slice(slice.offset, slice.offset + slice.items.length)));
   }
 }
 

@@ -28,7 +28,7 @@ function retryPolicy(retry: NonNullable<Step['retry']>): RetryPolicy {
 }
 
 /** `charge: store.charge_payment customer_id=cust-001` (nested steps keep their path after `steps.`). */
-function summaryOf(path: string, what: string): string {
+export function summaryOf(path: string, what: string): string {
   return `${path.replace(/^steps\./, '')}: ${what}`;
 }
 
@@ -104,7 +104,8 @@ export function loopChild(
   });
 }
 
-function childId(path: string): string {
+/** A child's workflow id: the run's, then the step's path (`<run>--reserve`). */
+export function childId(path: string): string {
   return `${workflowInfo().workflowId}--${path.replace(/^steps\./, '').replace(/[^A-Za-z0-9_-]+/g, '-')}`;
 }
 

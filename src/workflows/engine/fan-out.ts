@@ -60,14 +60,21 @@ export async function fanOut(branches: Branch[], options: FanOutOptions): Promis
   });
 
   if (CancellationScope.current().consideredCancelled) throw new CancelledFailure('cancelled while joining'); // the run itself
-  if (completed < required) {
-    throw ApplicationFailure.create({
-      type: 'JoinFailed',
-      nonRetryable: true,
-      message: `${completed} of ${n} completed, ${required} needed (failed: ${result.failed.join(', ') || 'none'}${
-        result.cancelled.length ? `; cancelled: ${result.cancelled.join(', ')}` : ''})`,
-      details: [result],
-    });
-  }
+  if (completed < required) throw joinFailed(completed, n, required, result.failed, result.cancelled, [result]);
   return result;
+}
+
+/** Names listed in a `JoinFailed` message, at most; the rest are counted. */
+const NAMES_LISTED = 10;
+
+/** The non-retryable `JoinFailed` of a join not met, naming (the first few of) what failed and what was cancelled. */
+export function joinFailed(completed: number, n: number, required: number, failed: string[], cancelled: string[] | number, details: unknown[]): ApplicationFailure {
+  const list = (names: string[]) => names.slice(0, NAMES_LISTED).join(', ') + (names.length > NAMES_LISTED ? ` and ${names.length - NAMES_LISTED} more` : '');
+  const cancelledText = typeof cancelled === 'number' ? (cancelled ? `; ${cancelled} cancelled` : '') : cancelled.length ? `; cancelled: ${list(cancelled)}` : '';
+  return ApplicationFailure.create({
+    type: 'JoinFailed',
+    nonRetryable: true,
+    message: `${completed} of ${n} completed, ${required} needed (failed: ${list(failed) || 'none'}${cancelledText})`,
+    details,
+  });
 }

@@ -6,7 +6,8 @@
  */
 import { ApplicationFailure, CancellationScope, isCancellation } from '@temporalio/workflow';
 import { dependencies, switchRoutes, topologicalOrder, type Scope } from '../../engine/dag.js';
-import { actionOf, type Definition, type Step } from '../../engine/definition.js';
+import { holdsUndo } from '../../engine/checks.js';
+import { actionOf, MAP_PARTITION_SIZE, type Definition, type Step } from '../../engine/definition.js';
 import { evaluate, resolve, test } from '../../engine/expressions.js';
 import { COMPENSATION_RETRY, type Compensations } from '../support/compensations.js';
 import { Semaphore } from '../support/concurrency.js';
@@ -14,7 +15,8 @@ import { describeFailure } from '../support/failures.js';
 import type { ProgressReporter } from '../support/progress.js';
 import { approvalStep, callStep, childStep, loopChild, waitStep } from './actions.js';
 import type { StepBoard } from './board.js';
-import { fanOut } from './fan-out.js';
+import { fanOut, type FanOutOptions, type FanOutResult } from './fan-out.js';
+import { mapInPartitions } from './map-partitions.js';
 import { withTimeout } from './timeout.js';
 
 /** How a step ended (a failure not tolerated is thrown instead). */
@@ -188,13 +190,15 @@ export class Interpreter {
         return result.outputs;
       }
       case 'map': {
-        const { items: expression, step: each, maxConcurrency, join, onDecided } = step.map!;
-        const items = await evaluate(expression, context, `${path}.map.items`);
+        const map = step.map!;
+        const items = await evaluate(map.items, context, `${path}.map.items`);
         const list = items === undefined ? [] : Array.isArray(items) ? items : [items];
-        const result = await fanOut(list.map((item, index) => ({
-          name: String(index), run: () => this.runStep(each, { ...context, item, index }, `${path}.map[${index}]`),
-        })), { join, onDecided, limit: maxConcurrency ?? this.definition.maxParallel });
-        return list.map((_, index) => result.outputs[String(index)] ?? null);
+        const limit = map.maxConcurrency ?? this.definition.maxParallel;
+        if (list.length > (map.partitionSize ?? MAP_PARTITION_SIZE) && !holdsUndo([map.step])) {
+          return mapInPartitions(map, list, { definition: this.definition, definitions: this.definitions, context, path, limit, board: this.board });
+        }
+        const result = await this.mapItems(map.step, list, 0, context, path, { join: map.join, onDecided: map.onDecided, limit });
+        return result.list;
       }
       case 'loop':
         return step.loop!.iterationsPerRun ? loopChild(this.definition, step.loop!, context, path, this.definitions) : this.loop(step.loop!, context, path);
@@ -206,6 +210,17 @@ export class Interpreter {
         return childStep(step.workflow!, step.workflow!.input === undefined ? input : await resolve(step.workflow!.input, context, `${path}.workflow.input`),
           path, this.definitions, step.timeout);
     }
+  }
+
+  /**
+   * Runs a map's step over `items` (from `offset` in the whole list: `index` and the paths are the whole list's),
+   * joined by the rule; `list` is the outputs in order, `null` where an item has none.
+   */
+  async mapItems(each: Step, items: unknown[], offset: number, context: RunContext, path: string, options: FanOutOptions): Promise<FanOutResult & { list: unknown[] }> {
+    const result = await fanOut(items.map((item, i) => ({
+      name: String(offset + i), run: () => this.runStep(each, { ...context, item, index: offset + i }, `${path}.map[${offset + i}]`),
+    })), options);
+    return { ...result, list: items.map((_, i) => result.outputs[String(offset + i)] ?? null) };
   }
 
   /**
