@@ -16,9 +16,7 @@
  * Failures and results are redacted (src/shared/redact.ts) before they leave: no configured secret reaches history.
  */
 import { ApplicationFailure, CancelledFailure, asyncLocalStorage, type Context } from '@temporalio/activity';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import type { ValidateFunction } from 'ajv';
 import { ErrorCode, McpError, type Progress } from '@modelcontextprotocol/sdk/types.js';
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import { isConnectionFailure, ServerUnavailableError, UnknownServerError, type CallToolResult, type McpPool, type Tool } from '../mcp/pool.js';
@@ -34,6 +32,7 @@ import {
   type ToolSafety,
 } from '../shared/tool-retry.js';
 import { toolResultOf, toolText, type ToolResult } from '../shared/tool-result.js';
+import { compileJsonSchema, describeAjvErrors } from '../shared/json-schema.js';
 import { describeIssues } from '../shared/validation.js';
 
 export type { ToolCall } from '../shared/tool-call.js';
@@ -318,20 +317,14 @@ function withIdempotencyKey(tool: Tool, call: ParsedToolCall, label: string): { 
   return { args, keyApplied: typeof args[IDEMPOTENCY_ARGUMENT] === 'string' && args[IDEMPOTENCY_ARGUMENT] !== '' };
 }
 
-const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
-const ajvOptions = { allErrors: true, strict: false, validateSchema: false } as const;
-const ajvDraft7 = addFormats(new Ajv(ajvOptions));
-const ajv2020 = addFormats(new Ajv2020(ajvOptions));
 const validators = new WeakMap<object, ValidateFunction | null>();
 
 function validatorFor(tool: Tool): ValidateFunction | null {
   const schema = tool.inputSchema;
   let validate = validators.get(schema);
   if (validate === undefined) {
-    const { $schema, ...rest } = schema as Record<string, unknown>;
-    const engine = typeof $schema === 'string' && /2020-12|2019-09/.test($schema) ? ajv2020 : ajvDraft7;
     try {
-      validate = engine.compile(rest);
+      validate = compileJsonSchema(schema as Record<string, unknown>, 'lenient');
     } catch {
       validate = null; // a schema Ajv cannot compile: the server still validates its own input
     }
@@ -343,24 +336,13 @@ function validatorFor(tool: Tool): ValidateFunction | null {
 function checkArguments(tool: Tool, args: Record<string, unknown>, label: string): void {
   const validate = validatorFor(tool);
   if (!validate || validate(args)) return;
-  const problems = [...new Set((validate.errors ?? []).map(describeAjvError))];
+  const problems = describeAjvErrors(validate.errors, { root: '(arguments)', unexpected: 'is not an argument of this tool' });
   throw ApplicationFailure.create({
     type: ToolErrorType.InvalidToolArguments,
     message: `Invalid arguments for ${label}: ${problems.join('; ')}`,
     nonRetryable: true,
     details: [{ server: label.split('.')[0], tool: tool.name, problems }],
   });
-}
-
-/** `quantity: must be >= 1`, `path: is required`, `items[2].sku: must be string`. */
-function describeAjvError(error: ErrorObject): string {
-  const parts = error.instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
-  let field = parts.map((p, i) => (/^\d+$/.test(p) ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
-  const join = (name: string) => (field ? `${field}.${name}` : name);
-  if (error.keyword === 'required') return `${join(String(error.params.missingProperty))}: is required`;
-  if (error.keyword === 'additionalProperties') return `${join(String(error.params.additionalProperty))}: is not an argument of this tool`;
-  if (!field) field = '(arguments)';
-  return `${field}: ${error.message ?? 'is invalid'}`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
