@@ -11,6 +11,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { checkDefinitionFile, prepareDefinitionRun } from '../src/client/definitions.js';
 import type { DefinitionRunResult } from '../src/schemas/definition-run.js';
+import { OUTCOME, STATUS } from '../src/shared/search-attributes.js';
 import { readStore, useTemporal, withWorker, type TemporalTestContext, type TestDeps } from './helpers/temporal.js';
 
 const example = (name: string) => path.join('examples', `${name}.yaml`);
@@ -104,6 +105,10 @@ describe('definition examples', () => {
       });
       const progress = await orchestra.progress(started.workflowId);
       assert.equal((progress.details?.steps as Record<string, { status: string }>)['steps.charge'].status, 'compensated');
+      // What the Web UI and `orchestra list --outcome` filter by.
+      const described = await orchestra.describe(started.workflowId);
+      assert.equal(described.typedSearchAttributes.get(OUTCOME), 'cancelled');
+      assert.equal(described.typedSearchAttributes.get(STATUS), 'failed');
     });
     assert.deepEqual(storeState(t.deps), before);
   });

@@ -34,7 +34,7 @@ export async function definitionRun(raw: DefinitionRunInput): Promise<Definition
   try {
     const steps = await withTimeout(definition.timeout, `the run of ${definition.name}`, () => interpreter.runScope(definition.steps, context, 'steps'));
     const output = definition.output === undefined ? steps : await resolve(definition.output, { ...context, steps }, 'output');
-    progress.update({ step: `completed ${definition.name} v${definition.version}`, state: 'completed' });
+    progress.update({ step: `completed ${definition.name} v${definition.version}`, state: 'completed', outcome: 'completed' });
     return { name: definition.name, version: definition.version, status: 'completed', output, steps: board.steps, ...itemsOf(board) };
   } catch (err) {
     const failure = interpreter.firstFailure ?? { path: 'run', error: describeFailure(err) };
@@ -50,7 +50,8 @@ export async function definitionRun(raw: DefinitionRunInput): Promise<Definition
       name: definition.name, version: definition.version, failedStep: failure.path, steps: board.steps, ...itemsOf(board), compensations: saga.outcomes,
     };
     const undone = saga.outcomes.filter((o) => o.status === 'compensated').length;
-    progress.update({ step: `${failure.path} failed (${failure.error.type}); ${undone} undone`, state: 'failed', details: { compensations: saga.outcomes } });
+    const outcome = saga.failed ? 'compensation_failed' : isCancellation(err) ? 'cancelled' : undone ? 'compensated' : 'failed';
+    progress.update({ step: `${failure.path} failed (${failure.error.type}); ${undone} undone`, state: 'failed', outcome, details: { compensations: saga.outcomes } });
     if (isCancellation(err) && !saga.failed) throw err;
     throw ApplicationFailure.create({
       type: saga.failed ? 'CompensationFailed' : failure.error.type,
