@@ -40,6 +40,38 @@ const CREDENTIAL_HEADER = /authorization|api[-_]?key|token|secret|cookie|passwor
 const ServerName = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'server names use 1–64 letters, digits, "_" or "-"');
 const StringMap = z.record(z.string(), z.string());
 
+/**
+ * OAuth for a `url` server (the MCP authorization spec). `grant` says which flow:
+ * - `authorization_code` (the default; user-delegated): `orchestra mcp login <server>` runs the browser flow with PKCE
+ *   once and stores the tokens in the user's config folder (src/mcp/auth/token-store.ts); the worker uses and refreshes
+ *   them. `clientId`/`clientSecret` for a pre-registered client; without them the client registers itself
+ *   dynamically, or presents `clientMetadataUrl` (a Client ID Metadata Document) where the server supports that.
+ * - `client_credentials` (machine to machine): `clientId` plus `clientSecret` or `privateKey` (a PEM, signed as a
+ *   private-key JWT with `signingAlgorithm`), normally written as `${VAR}` so they come from the environment.
+ * `scope` is asked for when the server names none (its WWW-Authenticate challenge and metadata come first).
+ */
+const OAuthEntry = z
+  .strictObject({
+    grant: z.enum(['authorization_code', 'client_credentials']).default('authorization_code'),
+    clientId: z.string().min(1).optional(),
+    clientSecret: z.string().min(1).optional(),
+    privateKey: z.string().min(1).optional(),
+    signingAlgorithm: z.string().min(1).default('RS256'),
+    clientMetadataUrl: z.string().min(1).optional(),
+    scope: z.string().min(1).optional(),
+  })
+  .superRefine((oauth, ctx) => {
+    if (oauth.grant === 'client_credentials') {
+      if (oauth.clientId === undefined) ctx.addIssue({ code: 'custom', path: ['clientId'], message: 'client_credentials needs "clientId"' });
+      if ((oauth.clientSecret === undefined) === (oauth.privateKey === undefined)) {
+        ctx.addIssue({ code: 'custom', path: ['clientSecret'], message: 'client_credentials needs exactly one of "clientSecret" or "privateKey"' });
+      }
+    } else if (oauth.privateKey !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['privateKey'], message: '"privateKey" applies to "grant": "client_credentials"' });
+    }
+  });
+export type OAuthSettings = z.output<typeof OAuthEntry>;
+
 /** One entry of `mcpServers`, as written in the file (before `${VAR}` expansion). */
 const ServerEntry = z
   .strictObject({
@@ -51,6 +83,7 @@ const ServerEntry = z
     cwd: z.string().min(1).optional(),
     url: z.string().min(1).optional(),
     headers: StringMap.optional(),
+    oauth: OAuthEntry.optional(),
   })
   .superRefine((entry, ctx) => {
     const stdioOnly = (['args', 'env', 'cwd'] as const).filter((key) => entry[key] !== undefined);
@@ -59,10 +92,14 @@ const ServerEntry = z
     } else if (entry.command === undefined && entry.url === undefined) {
       ctx.addIssue({ code: 'custom', path: [], message: 'needs "command" (a stdio server) or "url" (a Streamable HTTP server)' });
     } else if (entry.url !== undefined) {
+      if (entry.oauth !== undefined && entry.headers && Object.keys(entry.headers).some((h) => /^authorization$/i.test(h))) {
+        ctx.addIssue({ code: 'custom', path: ['oauth'], message: 'a server authorizes with either "oauth" or an "Authorization" header, not both' });
+      }
       for (const key of stdioOnly) ctx.addIssue({ code: 'custom', path: [key], message: `"${key}" applies to stdio servers, not to a "url" server` });
       if (entry.type === 'stdio') ctx.addIssue({ code: 'custom', path: ['type'], message: '"stdio" needs "command", not "url"' });
     } else {
       if (entry.headers !== undefined) ctx.addIssue({ code: 'custom', path: ['headers'], message: '"headers" applies to "url" servers, not to a stdio server' });
+      if (entry.oauth !== undefined) ctx.addIssue({ code: 'custom', path: ['oauth'], message: '"oauth" applies to "url" servers, not to a stdio server' });
       if (entry.type !== undefined && entry.type !== 'stdio') ctx.addIssue({ code: 'custom', path: ['type'], message: `"${entry.type}" needs "url", not "command"` });
     }
   });
@@ -87,6 +124,8 @@ export interface HttpServerSpec {
   transport: 'http';
   url: URL;
   headers: Record<string, string>;
+  /** OAuth settings (expanded); absent means tokens from `orchestra mcp login` are used when the server asks for them. */
+  oauth?: OAuthSettings;
 }
 
 export type McpServerSpec = StdioServerSpec | HttpServerSpec;
@@ -173,9 +212,10 @@ export function parseMcpConfig(raw: unknown, options: ParseMcpConfigOptions = {}
       for (const [header, value] of Object.entries(headers)) {
         if (CREDENTIAL_HEADER.test(header)) registerSecret(value.replace(/^(Bearer|Basic|Token)\s+/i, ''), `mcpServers.${name}.headers.${header}`);
       }
+      const oauth = entry.oauth && expandOAuth(entry.oauth, expander, `${at}.oauth`);
       if (url) {
         registerUrlSecrets(url, `mcpServers.${name}.url`);
-        servers[name] = { name, transport: 'http', url, headers };
+        servers[name] = { name, transport: 'http', url, headers, ...(oauth && { oauth }) };
       }
     } else {
       const command = expander.expand(entry.command!, `${at}.command`);
@@ -192,6 +232,17 @@ export function parseMcpConfig(raw: unknown, options: ParseMcpConfigOptions = {}
   }
   if (problems.length > 0) throw new McpConfigError(source, problems);
   return { source, servers };
+}
+
+/** The OAuth settings with `${VAR}` expanded; the client secret and private key are registered as secrets. */
+function expandOAuth(oauth: OAuthSettings, expander: Expander, at: string): OAuthSettings {
+  const out = { ...oauth };
+  for (const key of ['clientId', 'clientSecret', 'privateKey', 'clientMetadataUrl', 'scope'] as const) {
+    if (out[key] !== undefined) out[key] = expander.expand(out[key], `${at}.${key}`);
+  }
+  registerSecret(out.clientSecret, `${at}.clientSecret`);
+  registerSecret(out.privateKey, `${at}.privateKey`);
+  return out;
 }
 
 /** `${VAR}` / `${VAR:-default}` expansion, recording unset variables as problems that name the field. */

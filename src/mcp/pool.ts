@@ -30,6 +30,8 @@ import {
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { redact, redactError } from '../shared/redact.js';
+import { authorizedFetch, type AuthorizationOptions } from './auth/authorized-fetch.js';
+import { clientCapabilities, registerClientHandlers, type ClientHandlers } from './client-handlers.js';
 import { loadMcpConfig, type LoadMcpConfigOptions, type McpConfig, type McpServerSpec } from './config.js';
 
 export type { Tool, CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -41,6 +43,10 @@ export interface McpPoolOptions {
   onServerStderr?: (server: string, line: string) => void;
   /** Receives the pool's own notices (connects, disconnects, transport errors). Default: the worker's stderr. */
   log?: (message: string) => void;
+  /** OAuth for `url` servers: where user tokens live, and whether a person can be asked (src/mcp/auth/). */
+  auth?: AuthorizationOptions;
+  /** Answers servers' requests (elicitation); a capability is declared only when its handler is given. */
+  handlers?: ClientHandlers;
 }
 
 /** The server name is not in the configuration. */
@@ -120,10 +126,12 @@ export class McpPool {
   private readonly connectTimeoutMs: number;
   private readonly onServerStderr: (server: string, line: string) => void;
   private readonly log: (message: string) => void;
+  private readonly options: McpPoolOptions;
   private closed = false;
 
   constructor(config: McpConfig | Record<string, McpServerSpec>, options: McpPoolOptions = {}) {
     this.servers = isMcpConfig(config) ? config.servers : config;
+    this.options = options;
     this.connectTimeoutMs = options.connectTimeoutMs ?? 30_000;
     // Server output and the pool's notices are shown to operators: redacted here, once, whoever receives them.
     const onServerStderr = options.onServerStderr ?? ((server, line) => process.stderr.write(`[mcp:${server}] ${line}\n`));
@@ -222,10 +230,11 @@ export class McpPool {
   }
 
   private async open(spec: McpServerSpec): Promise<McpConnection> {
-    const client = new Client({ name: 'orchestra', version: '0.1.0' }, { capabilities: {} });
+    const client = new Client({ name: 'orchestra', version: '0.1.0' }, { capabilities: clientCapabilities(this.options.handlers) });
+    registerClientHandlers(client, spec.name, this.options.handlers);
     const transport: Transport = spec.transport === 'stdio'
       ? new StdioClientTransport({ command: spec.command, args: spec.args, env: spec.env, cwd: spec.cwd, stderr: 'pipe' })
-      : new StreamableHTTPClientTransport(spec.url, { requestInit: { headers: spec.headers } });
+      : new StreamableHTTPClientTransport(spec.url, { requestInit: { headers: spec.headers }, fetch: this.fetchFor(spec) });
     const connection = new McpConnection(spec, client, transport);
 
     if (transport instanceof StdioClientTransport) forwardLines(transport, (line) => {
@@ -268,6 +277,14 @@ export class McpPool {
     this.log(`MCP server "${spec.name}" connected (${version ? `${version.name} ${version.version}` : 'unknown server'}` +
       `${connection.pid ? `, pid ${connection.pid}` : ''})`);
     return connection;
+  }
+
+  /** One authorizing fetch per HTTP server, kept across reconnects so its tokens are too. */
+  private readonly fetches = new Map<string, ReturnType<typeof authorizedFetch>>();
+  private fetchFor(spec: Extract<McpServerSpec, { transport: 'http' }>): ReturnType<typeof authorizedFetch> {
+    let found = this.fetches.get(spec.name);
+    if (!found) this.fetches.set(spec.name, found = authorizedFetch(spec, this.options.auth));
+    return found;
   }
 
   /** Drops the entry for this connection (if it is still the current one). */

@@ -1,0 +1,30 @@
+/**
+ * What the pool's MCP client answers when a server asks it something. A capability is declared only when the pool
+ * was given a handler for it: a server never sends a request that nobody can answer.
+ *
+ * - Elicitation (form mode): the handler decides; the SDK fills in the defaults the requested schema declares for
+ *   fields the answer leaves out (SEP-1034, `applyDefaults`).
+ */
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import {
+  ElicitRequestSchema,
+  type ClientCapabilities,
+  type ElicitRequest,
+  type ElicitResult,
+} from '@modelcontextprotocol/sdk/types.js';
+
+export interface ClientHandlers {
+  /** Answers a server's form elicitation (accept with content, decline or cancel). */
+  elicitation?: (server: string, request: ElicitRequest['params']) => Promise<ElicitResult>;
+}
+
+export function clientCapabilities(handlers: ClientHandlers = {}): ClientCapabilities {
+  return {
+    ...(handlers.elicitation && { elicitation: { form: { applyDefaults: true } } }),
+  };
+}
+
+export function registerClientHandlers(client: Client, server: string, handlers: ClientHandlers = {}): void {
+  const { elicitation } = handlers;
+  if (elicitation) client.setRequestHandler(ElicitRequestSchema, (request) => elicitation(server, request.params));
+}
