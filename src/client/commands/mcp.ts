@@ -1,14 +1,35 @@
-/** `orchestra mcp …`: Orchestra and MCP both ways — authorizing the worker's MCP client at remote servers. */
+/**
+ * `orchestra mcp …`: Orchestra and MCP both ways — serving Orchestra's workflows as MCP tools, and authorizing the
+ * worker's MCP client at remote servers.
+ */
 import type { Command } from 'commander';
 import { login, NotAnHttpServerError } from '../../mcp/auth/login.js';
 import { LOGIN_TIMEOUT_MS } from '../../mcp/auth/loopback.js';
 import { TokenStore } from '../../mcp/auth/token-store.js';
 import { loadMcpConfig } from '../../mcp/config.js';
+import { HttpServeConfigError } from '../../mcp/http-serve.js';
 import { UnknownServerError } from '../../mcp/pool.js';
+import { MCP_TOKEN_ENV, runServe } from '../../mcp/serve/run.js';
+import { DEFAULT_WAIT_SECONDS } from '../../mcp/serve/server.js';
 import { err, out, UsageError } from '../output.js';
 
 export function mcpCommands(program: Command): void {
-  const mcp = program.command('mcp').description('MCP both ways: authorize Orchestra at remote MCP servers');
+  const mcp = program.command('mcp').description('MCP both ways: serve the workflows as MCP tools; authorize Orchestra at remote MCP servers');
+
+  mcp.command('serve')
+    .description('serve every workflow type as an MCP tool (plus follow_run, answer_run, cancel_run), over stdio or Streamable HTTP')
+    .option('--http <host:port>', `serve Streamable HTTP at http://host:port/mcp (bearer token from ${MCP_TOKEN_ENV}; required unless on loopback)`)
+    .option('--allowed-host <host:port...>', 'more Host header values to accept (behind a reverse proxy); others get 403')
+    .option('--wait-seconds <n>', `how long a call waits for its run before answering "still running" (default ${DEFAULT_WAIT_SECONDS})`, (v) => Number(v))
+    .action(async (opts: { http?: string; allowedHost?: string[]; waitSeconds?: number }) => {
+      if (opts.waitSeconds !== undefined && !(opts.waitSeconds >= 0)) throw new UsageError('--wait-seconds must be a number ≥ 0');
+      try {
+        await runServe({ http: opts.http, allowedHosts: opts.allowedHost, waitSeconds: opts.waitSeconds, log: err });
+      } catch (e) {
+        if (e instanceof HttpServeConfigError) throw new UsageError(e.message);
+        throw e;
+      }
+    });
 
   mcp.command('login')
     .description('authorize Orchestra at a "url" MCP server (OAuth authorization code + PKCE); workers use and refresh the tokens')
