@@ -3,6 +3,10 @@
  *
  *   node --import tsx src/mcp/store/server.ts
  *
+ * or over Streamable HTTP, so workers on several machines share one store (see http.ts):
+ *
+ *   STORE_MCP_TOKEN=… npm run store -- --http 127.0.0.1:8766
+ *
  * Env: STORE_DB (database file or :memory:; default <ORCHESTRA_HOME or ./.orchestra>/store.db),
  * STORE_QUERY_TIMEOUT_MS (analytics query time limit, queue wait included, default 5000), STORE_QUERY_PROCESSES (query
  * processes side by side, default 2), STORE_FAULTS (test-only fault injection, JSON).
@@ -21,6 +25,7 @@ import { orchestraHome } from '../../runtime/paths.js';
 import { StoreFailure, toErrorBody } from './errors.js';
 import { hangLimit, parseFaults, type FaultConfig } from './faults.js';
 import { STORE_LIMITS } from './limits.js';
+import { httpAddressFromArgv, serveStoreOverHttp } from './http.js';
 import { Store, abortableSleep } from './store.js';
 import { READ_ONLY_TOOLS, storeToolDescriptions, storeToolInputs, type StoreToolName, type StoreToolParsed } from './tools.js';
 
@@ -186,6 +191,8 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     queryTimeoutMs: positiveIntegerFromEnv(env, 'STORE_QUERY_TIMEOUT_MS'),
     queryProcesses: positiveIntegerFromEnv(env, 'STORE_QUERY_PROCESSES'),
   });
+  const http = httpAddressFromArgv(process.argv);
+  if (http !== undefined) return serveStoreOverHttp(store, faults, http, env);
   const server = createStoreServer({ store, faults });
   let closing = false;
   const shutdown = async (code = 0) => {
