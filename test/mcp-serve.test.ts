@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { z } from 'zod';
 import type { ClientHandlers } from '../src/mcp/client-handlers.js';
 import { parseMcpConfig } from '../src/mcp/config.js';
 import { McpPool } from '../src/mcp/pool.js';
 import type { RunReport } from '../src/mcp/serve/run-report.js';
+import { projectRoot } from '../src/runtime/paths.js';
 import { catalog } from '../src/schemas/catalog.js';
 import { runProcess } from './helpers/cli.js';
 import { eventually } from './helpers/eventually.js';
@@ -55,6 +57,21 @@ describe('orchestra mcp serve (workflows as MCP tools over Streamable HTTP)', ()
         await serve.stop();
       }
     });
+  });
+
+  it('serves over stdio too, as a desktop host starts it', async () => {
+    const config = parseMcpConfig({ mcpServers: { orchestra: {
+      command: 'node', args: [path.join(projectRoot, 'bin/orchestra.js'), 'mcp', 'serve'], env: { TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS },
+    } } }, { env: {} });
+    const pool = new McpPool(config, { log: () => {}, onServerStderr: () => {} });
+    try {
+      const tools = await pool.listTools('orchestra');
+      assert.equal(tools.length, Object.keys(catalog).length + 3);
+      const refused = await pool.callTool('orchestra', { name: 'orderSaga', arguments: {} });
+      assert.equal(report(refused).error?.type, 'InvalidInput');
+    } finally {
+      await pool.close();
+    }
   });
 
   it('refuses bad input before starting anything, with the field named', async () => {
