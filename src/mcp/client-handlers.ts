@@ -4,27 +4,34 @@
  *
  * - Elicitation (form mode): the handler decides; the SDK fills in the defaults the requested schema declares for
  *   fields the answer leaves out (SEP-1034, `applyDefaults`).
+ * - Sampling: the handler generates the message (the worker's is the configured LLM, src/mcp/sampling.ts).
  */
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import {
+  CreateMessageRequestSchema,
   ElicitRequestSchema,
   type ClientCapabilities,
   type ElicitRequest,
   type ElicitResult,
 } from '@modelcontextprotocol/sdk/types.js';
+import type { SamplingHandler } from './sampling.js';
 
 export interface ClientHandlers {
   /** Answers a server's form elicitation (accept with content, decline or cancel). */
   elicitation?: (server: string, request: ElicitRequest['params']) => Promise<ElicitResult>;
+  /** Generates a message for a server's sampling request. */
+  sampling?: SamplingHandler;
 }
 
 export function clientCapabilities(handlers: ClientHandlers = {}): ClientCapabilities {
   return {
     ...(handlers.elicitation && { elicitation: { form: { applyDefaults: true } } }),
+    ...(handlers.sampling && { sampling: {} }),
   };
 }
 
 export function registerClientHandlers(client: Client, server: string, handlers: ClientHandlers = {}): void {
-  const { elicitation } = handlers;
+  const { elicitation, sampling } = handlers;
   if (elicitation) client.setRequestHandler(ElicitRequestSchema, (request) => elicitation(server, request.params));
+  if (sampling) client.setRequestHandler(CreateMessageRequestSchema, (request) => sampling(server, request.params));
 }

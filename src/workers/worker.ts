@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
 import type { LoadMcpConfigOptions } from '../mcp/config.js';
+import { llmSamplingHandler } from '../mcp/sampling.js';
 import { McpPool } from '../mcp/pool.js';
 import { ensureSandbox } from '../mcp/sandbox.js';
 import { TASK_QUEUE } from '../shared/task-queues.js';
@@ -45,6 +46,7 @@ export async function openToolPool(config: LoadMcpConfigOptions = {}): Promise<M
   const pool = McpPool.fromConfigFile(config, {
     onServerStderr: (server, line) => logger.info(line, { sdkComponent: 'mcp', mcpServer: server }),
     log: (message) => logger.info(message, { sdkComponent: 'mcp' }),
+    handlers: { sampling: llmSamplingHandler() }, // servers may sample the configured LLM (none configured: not offered)
   });
   await ensureSandbox();
   return pool;
