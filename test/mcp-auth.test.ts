@@ -6,7 +6,7 @@ import { TokenStore } from '../src/mcp/auth/token-store.js';
 import { UserOAuthProvider } from '../src/mcp/auth/user-provider.js';
 import { McpConfigError, parseMcpConfig, type HttpServerSpec } from '../src/mcp/config.js';
 import { redact } from '../src/shared/redact.js';
-import { runProcess } from './helpers/cli.js';
+import { orchestraCli, runProcess } from './helpers/cli.js';
 import { tempDir } from './helpers/mcp.js';
 
 function problemsOf(raw: unknown, env: NodeJS.ProcessEnv = {}): string[] {
@@ -59,6 +59,24 @@ describe('MCP client authorization', () => {
       ['mcpServers.fs.oauth: "oauth" applies to "url" servers, not to a stdio server']);
     assert.deepEqual(problemsOf({ mcpServers: { api: { url: 'https://a.example/mcp', oauth: {}, headers: { Authorization: 'Bearer x' } } } }),
       ['mcpServers.api.oauth: a server authorizes with either "oauth" or an "Authorization" header, not both']);
+  });
+
+  it('orchestra mcp login refuses a stdio or unknown server; logout forgets stored tokens', async () => {
+    const configDir = tempDir('orchestra-auth-cli-');
+    const env = { ORCHESTRA_CONFIG_DIR: configDir };
+    const stdio = await orchestraCli(['mcp', 'login', 'store'], env);
+    assert.equal(stdio.code, 2, stdio.stderr);
+    assert.match(stdio.stderr, /MCP server "store" is a stdio server: only "url" servers use OAuth/);
+    const unknown = await orchestraCli(['mcp', 'login', 'nowhere'], env);
+    assert.equal(unknown.code, 2, unknown.stderr);
+    assert.match(unknown.stderr, /no MCP server "nowhere" is configured \(configured: filesystem, store\)/);
+
+    new UserOAuthProvider('tickets', 'https://mcp.example.com/mcp', new TokenStore(configDir))
+      .saveTokens({ access_token: 'stored-access-token', token_type: 'Bearer' });
+    const logout = await orchestraCli(['mcp', 'logout', 'tickets'], env);
+    assert.equal(logout.code, 0, logout.stderr);
+    assert.match(logout.stdout, /forgot the authorization for "tickets"/);
+    assert.equal(fs.existsSync(new TokenStore(configDir).file('tickets')), false);
   });
 
   it('passes the MCP conformance suite\'s step-up, client-credentials (JWT) and elicitation-defaults scenarios', async () => {
