@@ -142,4 +142,13 @@ describe('MCP config', () => {
     assert.deepEqual(store.env, { STORE_DB: '/srv/orchestra/store.db' });
     assert.equal(store.cwd, projectRoot);
   });
+
+  it('rejects oauth settings that cannot work, naming the field', () => {
+    assert.deepEqual(problemsOf({ mcpServers: { api: { url: 'https://a.example/mcp', oauth: { grant: 'client_credentials', clientId: 'x' } } } }),
+      ['mcpServers.api.oauth.clientSecret: client_credentials needs exactly one of "clientSecret" or "privateKey"']);
+    assert.deepEqual(problemsOf({ mcpServers: { fs: { command: 'server', oauth: {} } } }),
+      ['mcpServers.fs.oauth: "oauth" applies to "url" servers, not to a stdio server']);
+    assert.deepEqual(problemsOf({ mcpServers: { api: { url: 'https://a.example/mcp', oauth: {}, headers: { Authorization: 'Bearer x' } } } }),
+      ['mcpServers.api.oauth: a server authorizes with either "oauth" or an "Authorization" header, not both']);
+  });
 });

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { Orchestra } from '../src/client/api.js';
-import { projectRoot } from '../src/runtime/paths.js';
+import { startStoreHttpProcess } from './helpers/mcp-serve.js';
 import { useTemporal } from './helpers/temporal.js';
 import { prebuiltBundle, startWorkerProcess, type WorkerProcess } from './helpers/worker-process.js';
 
@@ -20,20 +19,9 @@ describe('the store server over Streamable HTTP, shared by workers', () => {
 
   before(async () => {
     db = path.join(t.deps.home, 'shared-store.db');
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'src/mcp/store/server.ts'), '--http', '127.0.0.1:0'], {
-      cwd: projectRoot, env: { ...process.env, STORE_DB: db, STORE_MCP_TOKEN: TOKEN }, stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
-    storeUrl = await new Promise<string>((resolve, reject) => {
-      let stderr = '';
-      child.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-        const ready = /ready at (http:\/\/\S+)/.exec(stderr);
-        if (ready) resolve(ready[1]);
-      });
-      child.once('close', (code) => reject(new Error(`the store server exited (${code}):\n${stderr}`)));
-    });
-    stopStore = async () => { child.kill('SIGTERM'); await exited; };
+    const store = await startStoreHttpProcess({ STORE_DB: db, STORE_MCP_TOKEN: TOKEN });
+    storeUrl = store.url;
+    stopStore = store.stop;
   });
   after(async () => stopStore?.());
 

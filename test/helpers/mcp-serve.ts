@@ -1,4 +1,4 @@
-/** `orchestra mcp serve --http` as a real subprocess (as a user starts it), for tests of Orchestra as an MCP server. */
+/** Orchestra's MCP servers over HTTP as real subprocesses, started as a user starts them. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { projectRoot } from '../../src/runtime/paths.js';
@@ -12,9 +12,17 @@ export interface ServeProcess {
 
 /** Starts `orchestra mcp serve --http 127.0.0.1:0 …args` and resolves once it says where it listens. */
 export function startServeProcess(args: string[], env: Record<string, string>): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [path.join(projectRoot, 'bin/orchestra.js'), 'mcp', 'serve', '--http', '127.0.0.1:0', ...args], {
-    cwd: projectRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  return startHttpServerProcess([path.join(projectRoot, 'bin/orchestra.js'), 'mcp', 'serve', '--http', '127.0.0.1:0', ...args], env);
+}
+
+/** Starts the store server with `--http 127.0.0.1:0` (as `npm run store -- --http …` does). */
+export function startStoreHttpProcess(env: Record<string, string>): Promise<ServeProcess> {
+  return startHttpServerProcess(['--import', 'tsx', path.join(projectRoot, 'src/mcp/store/server.ts'), '--http', '127.0.0.1:0'], env);
+}
+
+/** Runs node with `args`; resolves once the process logs `ready at <url>`. */
+function startHttpServerProcess(args: string[], env: Record<string, string>): Promise<ServeProcess> {
+  const child = spawn(process.execPath, args, { cwd: projectRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
   return new Promise((resolve, reject) => {
     let stderr = '';
@@ -23,6 +31,6 @@ export function startServeProcess(args: string[], env: Record<string, string>): 
       const ready = /ready at (http:\/\/\S+)/.exec(stderr);
       if (ready) resolve({ url: ready[1], child, stop: async () => { child.kill('SIGTERM'); await exited; } });
     });
-    child.once('close', (code) => reject(new Error(`orchestra mcp serve exited (${code}) before it was ready:\n${stderr}`)));
+    child.once('close', (code) => reject(new Error(`${args.join(' ')} exited (${code}) before it was ready:\n${stderr}`)));
   });
 }
