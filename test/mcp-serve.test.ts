@@ -2,6 +2,10 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { CreateTaskResultSchema } from '@modelcontextprotocol/sdk/experimental/tasks/types.js';
+import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { ClientHandlers } from '../src/mcp/client-handlers.js';
 import { parseMcpConfig } from '../src/mcp/config.js';
@@ -137,6 +141,35 @@ describe('orchestra mcp serve (workflows as MCP tools over Streamable HTTP)', ()
         assert.notEqual(final.status, 'completed', JSON.stringify(final));
       } finally {
         await pool.close();
+        await serve.stop();
+      }
+    });
+  });
+
+  it('runs a workflow as an MCP task whose id is the workflow id: poll, result, list, cancel', async () => {
+    await withWorker(t.env, t.deps, async ({ taskQueue }) => {
+      const serve = await startServeProcess([], { ...env, ORCHESTRA_TASK_QUEUE: taskQueue });
+      const client = new Client({ name: 'task-host', version: '1.0.0' });
+      await client.connect(new StreamableHTTPClientTransport(new URL(serve.url), { requestInit: { headers: { Authorization: `Bearer ${TOKEN}` } } }));
+      try {
+        const created = await client.request({ method: 'tools/call', params: { name: 'callTools', arguments: catalog.callTools.example, task: { ttl: 60_000 } } },
+          CreateTaskResultSchema);
+        const taskId = created.task.taskId;
+        assert.match(taskId, /^call-tools-filesystem-list_directory-/);
+        assert.equal((await t.env.client.workflow.getHandle(taskId).describe()).type, 'callTools', 'the task id is the workflow id');
+        const result = await client.experimental.tasks.getTaskResult(taskId, CallToolResultSchema, { timeout: 120_000 });
+        assert.equal((result.structuredContent as RunReport).status, 'completed');
+        assert.equal((await client.experimental.tasks.getTask(taskId)).status, 'completed');
+        assert.ok((await client.experimental.tasks.listTasks()).tasks.some((task) => task.taskId === taskId));
+
+        const waiting = await client.request({ method: 'tools/call', params: {
+          name: 'accessRequest', arguments: { request: 'admin on staging', requester: 'bob@example.com' }, task: { ttl: 60_000 } } }, CreateTaskResultSchema);
+        await client.experimental.tasks.cancelTask(waiting.task.taskId);
+        await eventually(async () => (await client.experimental.tasks.getTask(waiting.task.taskId)).status !== 'working',
+          { what: 'the cancelled task to stop', timeoutMs: 60_000 });
+        assert.notEqual((await client.experimental.tasks.getTask(waiting.task.taskId)).status, 'completed');
+      } finally {
+        await client.close();
         await serve.stop();
       }
     });

@@ -34,13 +34,7 @@ export async function followRun(server: Server, orchestra: Orchestra, workflowId
   for (;;) {
     const described = await orchestra.describe(workflowId);
     const base = { workflowId, runId: described.runId, url: orchestra.url(workflowId, described.runId) };
-    if (isClosed(described.status.name)) {
-      try {
-        return reportResult({ ...base, status: 'completed', result: await orchestra.handle(workflowId).result() });
-      } catch (err) {
-        return reportResult({ ...base, ...failureReport(err) });
-      }
-    }
+    if (isClosed(described.status.name)) return closedRunResult(orchestra, workflowId);
     const progress = await orchestra.progressWithin(workflowId, 2_000);
     const message = progress ? describeProgress(progress) : 'starting';
     if (progressToken !== undefined && message !== lastMessage) {
@@ -58,6 +52,17 @@ export async function followRun(server: Server, orchestra: Orchestra, workflowId
       });
     }
     await sleep(Math.min(FOLLOW_POLL_MS, Math.max(0, deadline - Date.now())), extra.signal);
+  }
+}
+
+/** A finished run's report: its result, or its failure by kind. */
+export async function closedRunResult(orchestra: Orchestra, workflowId: string): Promise<CallToolResult> {
+  const described = await orchestra.describe(workflowId);
+  const base = { workflowId, runId: described.runId, url: orchestra.url(workflowId, described.runId) };
+  try {
+    return reportResult({ ...base, status: 'completed', result: await orchestra.handle(workflowId).result() });
+  } catch (err) {
+    return reportResult({ ...base, ...failureReport(err) });
   }
 }
 

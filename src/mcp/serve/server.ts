@@ -9,12 +9,14 @@
  * - `follow_run`, `answer_run` (the approval gate's `decide` update, validated by the run), `cancel_run`.
  * Every answer is a RunReport (run-report.ts) in `structuredContent`, errors included (`isError` with
  * `{ type, message, retryable }`).
+ * - Called as an MCP task (SEP-1686, `params.task`), a workflow tool answers at once with the task, whose id is the
+ *   workflow id; tasks/get, tasks/result, tasks/list and tasks/cancel read and steer the run (task-store.ts).
  * A `_meta` of `{"orchestra/cancelRunOnAbort": true}` on a call makes cancelling the MCP request cancel the run too;
  * otherwise the run goes on (it is durable; the host can follow it later).
  */
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, type CreateTaskResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { InvalidInputError, type Orchestra } from '../../client/api.js';
 import { isClosed } from '../../client/runs.js';
@@ -24,6 +26,7 @@ import { DECIDE_UPDATE } from '../../shared/approval.js';
 import { describeIssues } from '../../shared/validation.js';
 import { followRun } from './follow.js';
 import { errorReport, reportResult, RUN_REPORT_JSON_SCHEMA } from './run-report.js';
+import { WorkflowTaskStore } from './task-store.js';
 
 export const SERVE_NAME = 'orchestra';
 export const SERVE_VERSION = '0.1.0';
@@ -47,7 +50,8 @@ export interface ServeOptions {
 export function createOrchestraMcpServer(orchestra: Orchestra, options: ServeOptions = {}): Server {
   const waitMs = (options.waitSeconds ?? DEFAULT_WAIT_SECONDS) * 1000;
   const server = new Server({ name: SERVE_NAME, version: SERVE_VERSION }, {
-    capabilities: { tools: {}, logging: {} },
+    capabilities: { tools: {}, logging: {}, tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } } },
+    taskStore: new WorkflowTaskStore(orchestra),
     instructions: 'Orchestra runs durable workflows on Temporal. Call a workflow tool to start a run; it reports progress and '
       + 'answers with the result, or with the run still going and its workflowId (follow_run, answer_run, cancel_run).',
   });
@@ -60,6 +64,7 @@ export function createOrchestraMcpServer(orchestra: Orchestra, options: ServeOpt
       inputSchema: jsonSchema((spec as WorkflowSpec).input),
       outputSchema: RUN_REPORT_JSON_SCHEMA,
       annotations: { idempotentHint: (spec as WorkflowSpec).oneRunPerId === true, readOnlyHint: false, openWorldHint: true },
+      execution: { taskSupport: 'optional' as const },
     })),
     {
       name: 'follow_run', description: 'Where a run is: progress while it runs (as progress notifications), its result once finished.',
@@ -76,8 +81,10 @@ export function createOrchestraMcpServer(orchestra: Orchestra, options: ServeOpt
   ];
 
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools }));
-  server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult | CreateTaskResult> => {
     const { name, arguments: args = {} } = request.params;
+    // As a task (SEP-1686): the run starts and the host gets its id (= the workflow id) at once.
+    if (request.params.task && extra.taskStore) return { task: await extra.taskStore.createTask(request.params.task) };
     const follow = { waitMs, cancelRunOnAbort: request.params._meta?.[CANCEL_RUN_ON_ABORT] === true };
     try {
       if (isWorkflowType(name)) {
