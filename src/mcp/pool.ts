@@ -12,6 +12,8 @@
  *   its tail is quoted when a server fails to start. Both, and every message the pool produces, are redacted
  *   (src/shared/redact.ts): configured secrets never reach a log or a failure.
  * - `close()` ends every connection (stdio servers are stopped); call it when the worker shuts down.
+ * - HTTP servers are reached through an authorizing fetch (src/mcp/auth/): OAuth per the MCP authorization spec.
+ * - Servers' requests (elicitation, sampling) are answered by `handlers` (client-handlers.ts); only those declared.
  *
  * The client advertises no `roots` capability, so a server such as the filesystem server keeps the roots it was given
  * on its command line: a sandbox cannot be widened from the client side.

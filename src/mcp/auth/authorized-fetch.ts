@@ -49,11 +49,11 @@ export function authorizedFetch(spec: HttpServerSpec, options: AuthorizationOpti
   if (!provider) return fetch;
   const authorize = async (next: FetchLike, challenge: { resourceMetadataUrl?: URL; scope?: string }) => {
     const params = { serverUrl: spec.url, ...challenge, fetchFn: next };
-    let result = await auth(provider, params);
-    if (result === 'REDIRECT') {
+    if (await auth(provider, params) === 'REDIRECT') {
+      // The user agent (if any) has brought the code back by now; exchange it (auth() answers AUTHORIZED or throws).
       const code = provider instanceof UserOAuthProvider ? provider.takeAuthorizationCode() : undefined;
       if (!code) throw new LoginRequiredError(spec.name);
-      result = await auth(provider, { ...params, authorizationCode: code });
+      await auth(provider, { ...params, authorizationCode: code });
     }
   };
 
