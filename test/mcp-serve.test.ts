@@ -128,8 +128,8 @@ describe('orchestra mcp serve (workflows as MCP tools over Streamable HTTP)', ()
       const serve = await startServeProcess(['--wait-seconds', '1'], { ...env, ORCHESTRA_TASK_QUEUE: taskQueue });
       const pool = hostPool(serve.url);
       try {
-        const started = report(await pool.callTool('orchestra', { name: 'accessRequest', arguments: { request: 'root on prod', requester: 'eve@example.com' } }, { timeout: 60_000 }));
-        assert.equal(started.status, 'running');
+        const started = report(await pool.callTool('orchestra', { name: 'accessRequest', arguments: { request: 'admin access to the payouts dashboard', requester: 'eve@example.com' } }, { timeout: 60_000 }));
+        assert.equal(started.status, 'running', JSON.stringify(started));
         const badAnswer = await pool.callTool('orchestra', { name: 'answer_run', arguments: { workflowId: started.workflowId, decision: 'approved', approver: '42' } });
         assert.equal(report(badAnswer).error?.type, 'InvalidInput');
         const cancelled = report(await pool.callTool('orchestra', { name: 'cancel_run', arguments: { workflowId: started.workflowId } }));
@@ -163,7 +163,7 @@ describe('orchestra mcp serve (workflows as MCP tools over Streamable HTTP)', ()
         assert.ok((await client.experimental.tasks.listTasks()).tasks.some((task) => task.taskId === taskId));
 
         const waiting = await client.request({ method: 'tools/call', params: {
-          name: 'accessRequest', arguments: { request: 'admin on staging', requester: 'bob@example.com' }, task: { ttl: 60_000 } } }, CreateTaskResultSchema);
+          name: 'accessRequest', arguments: { request: 'admin access to the payouts dashboard', requester: 'bob@example.com' }, task: { ttl: 60_000 } } }, CreateTaskResultSchema);
         await client.experimental.tasks.cancelTask(waiting.task.taskId);
         await eventually(async () => (await client.experimental.tasks.getTask(waiting.task.taskId)).status !== 'working',
           { what: 'the cancelled task to stop', timeoutMs: 60_000 });
