@@ -11,7 +11,8 @@
  * - stdio servers: `command`, `args`, `env`, `cwd` (relative to the config file's folder; default that folder).
  *   `"command": "node"` runs the worker's own Node binary. A server gets only the configured `env` on top of a small
  *   safe set (HOME, PATH, …), never the worker's whole environment.
- * - Streamable HTTP servers: `url`, `headers`.
+ * - Streamable HTTP servers: `url`, `headers`, and optionally `oauth` (see OAuthEntry; src/mcp/auth/). Orchestra's
+ *   store server can be one too (`npm run store -- --http host:port`), shared by workers on several machines.
  * - `${VAR}` and `${VAR:-default}` expand from the worker's environment in command, args, env, cwd, url and headers;
  *   `${ORCHESTRA_HOME}` and `${PROJECT_ROOT}` are always defined. Secrets therefore live in the environment of the
  *   worker process, never in workflow inputs or history. An unset variable without a default is a config error.
