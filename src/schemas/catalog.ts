@@ -10,6 +10,8 @@ import { DefinitionRunInput, DefinitionRunResult, definitionSummary } from './de
 import { NewsDigestInput, NewsDigestResult } from './news-digest.js';
 import { ReminderInput, ReminderResult, SnoozeRequest } from './reminder.js';
 import { oneLine, RouteRequestInput, RouteRequestResult } from './route-request.js';
+import { MachineEventInput, StateMachineInput, StateMachineResult } from './state-machine.js';
+import { deploymentPipeline } from '../state-machine/deployment-pipeline.js';
 
 /** What a person can send a running workflow: an update (validated, answered) or a signal (fire-and-forget). */
 export interface Interaction {
@@ -188,6 +190,22 @@ export const catalog = {
     interactions: {
       decide: { kind: 'update', description: 'Decide the approval step the run is waiting for (orchestra approve <id> …)', schema: ApprovalDecision },
     },
+  }),
+  stateMachine: spec({
+    description: 'State machine driven by events (seed 004 Pattern 2): a checked definition of states and transitions (event, '
+      + 'pure guard, MCP tool action, wildcard sources, terminal states, timeouts, approval states); events arrive as the '
+      + '`send` update (orchestra send <id> <event>), which rejects what the current state cannot take.',
+    input: StateMachineInput,
+    output: StateMachineResult,
+    example: { definition: deploymentPipeline },
+    workflowId: (input, unique) => `state-machine-${input.definition.name}-${unique}`,
+    summary: (input) => `${input.definition.name}: ${Object.keys(input.definition.states).length} states from ${input.definition.initial}`
+      + `${input.definition.description ? ` — ${oneLine(input.definition.description, 60)}` : ''}`,
+    interactions: {
+      send: { kind: 'update', description: 'Send an event: {"event":…,"data"?:{…},"sender"?:…} (or orchestra send <id> <event> [--data <json>])', schema: MachineEventInput },
+      decide: { kind: 'update', description: 'Decide the approval an approval state waits for (orchestra approve <id> …)', schema: ApprovalDecision },
+    },
+    queries: { machine: 'The current state, the events it accepts, the context and the state history (state, event, time, sender)' },
   }),
 } satisfies Record<string, WorkflowSpec>;
 
