@@ -11,6 +11,7 @@ import { InvalidInputError, TemporalUnreachableError, UnknownWorkflowError } fro
 import { catalogCommands } from './commands/catalog.js';
 import { inspectCommands } from './commands/inspect.js';
 import { machineCommands } from './commands/machine.js';
+import { eventCommands } from './commands/events.js';
 import { runCommands } from './commands/runs.js';
 import { steerCommands } from './commands/steer.js';
 import { CliError, err } from './output.js';
@@ -21,7 +22,7 @@ export function buildProgram(): Command {
     .description('Start, follow and steer Orchestra workflows on Temporal')
     .showHelpAfterError()
     .exitOverride();
-  for (const register of [catalogCommands, runCommands, inspectCommands, steerCommands, machineCommands, addDefinitionCommands]) register(program);
+  for (const register of [catalogCommands, runCommands, inspectCommands, steerCommands, machineCommands, eventCommands, addDefinitionCommands]) register(program);
   return program;
 }
 

@@ -12,6 +12,8 @@ import { ReminderInput, ReminderResult, SnoozeRequest } from './reminder.js';
 import { oneLine, RouteRequestInput, RouteRequestResult } from './route-request.js';
 import { MachineEventInput, StateMachineInput, StateMachineResult } from './state-machine.js';
 import { deploymentPipeline } from '../state-machine/deployment-pipeline.js';
+import { OrderLifecycleInput, OrderLifecycleView } from './order-lifecycle.js';
+import { lifecycleIdOf } from '../events/order-events.js';
 
 /** What a person can send a running workflow: an update (validated, answered) or a signal (fire-and-forget). */
 export interface Interaction {
@@ -206,6 +208,22 @@ export const catalog = {
       decide: { kind: 'update', description: 'Decide the approval an approval state waits for (orchestra approve <id> …)', schema: ApprovalDecision },
     },
     queries: { machine: 'The current state, the events it accepts, the context and the state history (state, event, time, sender)' },
+  }),
+  orderLifecycle: spec({
+    description: 'Event-driven order lifecycle with event sourcing (seed 004 Pattern 3): one run per order, fed by signal-with-start '
+      + '(orchestra events publish); order.created → payment.processed → shipping.scheduled → order.completed, each event '
+      + 'processed once, logged in the store at its version, handled by a store call that publishes the next; a failed '
+      + 'handler is dead-lettered and publishes handler.error. orchestra events replay rebuilds the order from the log.',
+    input: OrderLifecycleInput,
+    output: OrderLifecycleView,
+    example: { orderId: 'ord-2001' },
+    workflowId: (input) => lifecycleIdOf(input.orderId),
+    oneRunPerId: true,
+    summary: (input) => `Order ${input.orderId}: lifecycle driven by its events`,
+    interactions: {
+      orderEvent: { kind: 'signal', description: 'An order event {"id","orderId","type","data"} (or orchestra events publish <orderId> <type> --data …)' },
+    },
+    queries: { order: 'The order as its events left it (state, version), the event ids seen, the events waiting, duplicates dropped' },
   }),
 } satisfies Record<string, WorkflowSpec>;
 

@@ -12,3 +12,4 @@ export { definitionRun } from './definition-run.js';
 export { definitionLoop } from './definition-loop.js';
 export { definitionMap } from './definition-map.js';
 export { stateMachine } from './state-machine.js';
+export { orderLifecycle } from './order-lifecycle.js';

@@ -19,7 +19,7 @@ const CURRENCY = 'USD';
  * A step's retries: the seed's three recovery attempts, with backoff. A business rejection (PaymentDeclined,
  * InsufficientInventory, InvalidAddress, …: the store marks them non-retryable) is never retried: it compensates at once.
  */
-const STEP_RETRY: RetryPolicy = {
+export const STEP_RETRY: RetryPolicy = {
   ...retryPolicyFor(undefined, true),
   maximumAttempts: 3,
   nonRetryableErrorTypes: [
