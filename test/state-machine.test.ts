@@ -4,6 +4,7 @@
  * milliseconds) with the real store MCP server: every path, the `send` validator, guards, wildcard rollback.
  */
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { describe, it } from 'node:test';
 import { ApplicationFailure, WorkflowUpdateFailedError } from '@temporalio/client';
 import { InvalidInputError, validateInput, type Orchestra } from '../src/client/api.js';
@@ -40,6 +41,8 @@ describe('stateMachine: definition checks and transitions (no server)', () => {
   it('accepts the deployment pipeline (the catalog example)', () => {
     assert.equal(catalog.stateMachine.example.definition, deploymentPipeline);
     validateInput('stateMachine', catalog.stateMachine.example);
+    // The README starts it from the sample file: the same definition.
+    assert.deepEqual(JSON.parse(fs.readFileSync('samples/deployment-pipeline.json', 'utf8')), { definition: deploymentPipeline });
   });
 
   it('names unknown states, unreachable states and terminal states with exits by field', () => {
@@ -136,7 +139,7 @@ describe('stateMachine: the deployment pipeline (time-skipping, real store)', ()
       assert.equal(waiting.state, 'awaiting_approval');
       assert.deepEqual(waiting.acceptedEvents, ['rollback'], 'the approval events are the gate\'s, not send\'s');
       await orchestra.handle(id).executeUpdate(DECIDE_UPDATE, { args: [{ decision: 'approved', approver: 'Grace Hopper' }] });
-      await eventually(async () => assert.equal((await machineOf(orchestra, id)).state, 'deploying'), { what: 'the deploy to start' });
+      // Sent at once: while the approved transition's action runs, `deployed` is judged against deploying, and waits.
       assert.deepEqual(await send(orchestra, id, 'deployed'), { taken: true, event: 'deployed', from: 'deploying', state: 'verifying', acceptedEvents: ['verified', 'verify_failed', 'rollback'] });
       await send(orchestra, id, 'verified', {}, 'smoke-tests');
       const result = await orchestra.result(id) as MachineState;

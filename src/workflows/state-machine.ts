@@ -88,8 +88,8 @@ class MachineRun {
   private readonly history: HistoryEntry[] = [];
   /** How many times the machine has changed state: waits compare it to see whether it moved. */
   entries = 0;
-  /** The event whose action is running: other events wait (timers) or are rejected (`send`) meanwhile. */
-  private running?: string;
+  /** The transition whose action is running (its event and target): other events wait for it to finish. */
+  private running?: { event: string; to: string };
 
   constructor(readonly definition: MachineDefinition, private readonly progress: ProgressReporter) {
     this.machine = new Machine(definition);
@@ -108,12 +108,12 @@ class MachineRun {
     return this.running !== undefined;
   }
 
-  /** The events `send` takes now: the state's transitions, less the ones its approval gate fires. */
-  acceptedEvents(): string[] {
-    if (this.terminal) return [];
-    const approval = this.definition.states[this.state].approval;
+  /** The events `send` takes in `state` (default: now): its transitions, less the ones its approval gate fires. */
+  acceptedEvents(state = this.state): string[] {
+    if (this.definition.states[state].terminal) return [];
+    const approval = this.definition.states[state].approval;
     const gateEvents = approval ? [approval.approved, approval.denied, approval.expired] : [];
-    return this.machine.eventsFrom(this.state).filter((event) => !gateEvents.includes(event));
+    return this.machine.eventsFrom(state).filter((event) => !gateEvents.includes(event));
   }
 
   /** The `send` validator's rule: why this event cannot be sent now, or undefined when it can. */
@@ -121,19 +121,24 @@ class MachineRun {
     const parsed = validate(MachineEventInput, raw);
     if (!parsed.ok) return parsed.message;
     const { event } = parsed.value;
-    if (this.terminal) return `the machine has ended in "${this.state}": it takes no more events`;
-    if (this.running) return `"${this.state}" is still running the action of "${this.running}": send ${event} again when it is done`;
-    const approval = this.definition.states[this.state].approval;
+    // While a transition's action runs, an event is judged against the state it is moving to (and waits for it).
+    const state = this.running?.to ?? this.state;
+    if (this.definition.states[state].terminal) return `the machine has ended in "${state}": it takes no more events`;
+    const approval = this.definition.states[state].approval;
     if (approval && [approval.approved, approval.denied, approval.expired].includes(event)) {
-      return `in "${this.state}", "${event}" comes from the approval: decide with orchestra approve ${workflowInfo().workflowId} --by <name> [--deny]`;
+      return `in "${state}", "${event}" comes from the approval: decide with orchestra approve ${workflowInfo().workflowId} --by <name> [--deny]`;
     }
-    const accepted = this.acceptedEvents();
-    if (!accepted.includes(event)) return `"${this.state}" does not take "${event}"; it takes: ${accepted.join(', ')}`;
+    const accepted = this.acceptedEvents(state);
+    if (!accepted.includes(event)) return `"${state}" does not take "${event}"; it takes: ${accepted.join(', ')}`;
     return undefined;
   }
 
-  /** The `send` handler: the validator has accepted the event. */
-  send(raw: MachineEventInput): Promise<SendResult> {
+  /**
+   * The `send` handler: the validator has accepted the event. It waits for a running action to finish first; if that
+   * action failed, the state did not move and the event may find no transition: answered and recorded as not taken.
+   */
+  async send(raw: MachineEventInput): Promise<SendResult> {
+    while (this.running) await condition(() => !this.running);
     // Defaults only: the validator checked the shape (handlers do not parse again; replays skip validators).
     return this.take({ type: raw.event, data: raw.data ?? {} }, raw.sender?.trim() || 'anonymous');
   }
@@ -147,7 +152,7 @@ class MachineRun {
     if (step.taken) {
       const action = this.definition.transitions[step.transition].action;
       if (action) {
-        this.running = event.type;
+        this.running = { event: event.type, to: this.definition.transitions[step.transition].to };
         this.progress.update({ step: `${from} → ${this.definition.transitions[step.transition].to}: ${action.summary ?? `${action.server}.${action.tool}`}`, state: 'running' });
         try {
           actionResult = await runAction(action, `transition-${this.history.length}-${event.type}`);
