@@ -196,6 +196,19 @@ export function demoRuns(stamp: string): DemoRun[] {
       },
     }),
     run({
+      // Seed 004 Pattern 4, choreographed: the services react to events; a bad postal code makes shipping fail, and each
+      // service before it undoes its own work on the compensating events.
+      title: 'Choreography saga: order, payment, inventory and shipping services; shipping fails, each service compensates',
+      type: 'orderChoreography',
+      workflowId: `order-choreography-ord-ch-${stamp}`,
+      input: {
+        orderId: `ord-ch-${stamp}`,
+        customer: { id: 'cust-002', name: 'Globex Industries', email: 'accounts@globex.example' },
+        items: [{ sku: 'WIDGET-001', quantity: 1 }],
+        shippingAddress: { name: 'Globex Receiving', street: '5 Harbour Road', city: 'Springfield', postalCode: 'NOPE', country: 'US' },
+      },
+    }),
+    run({
       // Seed 004 Pattern 3: an order driven by its events; the first one published twice is processed once.
       title: 'Event-driven order lifecycle with event sourcing (order.created → … → order.completed)',
       type: 'orderLifecycle',

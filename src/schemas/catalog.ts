@@ -14,6 +14,7 @@ import { MachineEventInput, StateMachineInput, StateMachineResult } from './stat
 import { deploymentPipeline } from '../state-machine/deployment-pipeline.js';
 import { OrderLifecycleInput, OrderLifecycleView } from './order-lifecycle.js';
 import { lifecycleIdOf } from '../events/order-events.js';
+import { serviceWorkflowId } from '../events/choreography.js';
 
 /** What a person can send a running workflow: an update (validated, answered) or a signal (fire-and-forget). */
 export interface Interaction {
@@ -208,6 +209,23 @@ export const catalog = {
       decide: { kind: 'update', description: 'Decide the approval an approval state waits for (orchestra approve <id> …)', schema: ApprovalDecision },
     },
     queries: { machine: 'The current state, the events it accepts, the context and the state history (state, event, time, sender)' },
+  }),
+  orderChoreography: spec({
+    description: 'The order saga as a choreography (seed 004 Pattern 4): the order, payment, inventory and shipping services are '
+      + 'workflows of their own that react to events and publish the next; a failing service undoes its work and publishes a '
+      + 'compensating event for the services before it. Same steps, undos and end state as orderSaga.',
+    input: OrderSagaInput,
+    output: OrderSagaResult,
+    example: {
+      orderId: 'ord-1101',
+      customer: { id: 'cust-001', name: 'Acme Corporation', email: 'billing@acme.example' },
+      items: [{ sku: 'WIDGET-001', quantity: 2 }, { sku: 'CABLE-004', quantity: 3 }],
+      shippingAddress: { name: 'Acme Receiving', street: '1 Market Street', city: 'San Francisco', postalCode: '94105', country: 'US' },
+    },
+    workflowId: (input) => serviceWorkflowId('order', input.orderId),
+    oneRunPerId: true,
+    summary: (input) => `Order ${input.orderId} (choreography) for ${input.customer.name}: `
+      + `${input.items.map((item) => `${item.quantity} × ${item.sku}`).join(', ')}`,
   }),
   orderLifecycle: spec({
     description: 'Event-driven order lifecycle with event sourcing (seed 004 Pattern 3): one run per order, fed by signal-with-start '

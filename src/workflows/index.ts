@@ -13,3 +13,4 @@ export { definitionLoop } from './definition-loop.js';
 export { definitionMap } from './definition-map.js';
 export { stateMachine } from './state-machine.js';
 export { orderLifecycle } from './order-lifecycle.js';
+export { orderChoreography, paymentService, inventoryService, shippingService } from './order-choreography.js';
