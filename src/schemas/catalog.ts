@@ -48,6 +48,13 @@ function spec<I extends z.ZodType, O extends z.ZodType>(s: WorkflowSpec<I, O>): 
   return s;
 }
 
+/** The order the order saga's and the choreography's examples place (each under its own order id). */
+const SAMPLE_ORDER = {
+  customer: { id: 'cust-001', name: 'Acme Corporation', email: 'billing@acme.example' },
+  items: [{ sku: 'WIDGET-001', quantity: 2 }, { sku: 'CABLE-004', quantity: 3 }],
+  shippingAddress: { name: 'Acme Receiving', street: '1 Market Street', city: 'San Francisco', postalCode: '94105', country: 'US' },
+};
+
 /** Every workflow type the `orchestra` client can start, by workflow type name. */
 export const catalog = {
   callTools: spec({
@@ -103,12 +110,7 @@ export const catalog = {
       + 'each step is undone in reverse (delete account, refund, cancellation notice, restore stock, cancel label).',
     input: OrderSagaInput,
     output: OrderSagaResult,
-    example: {
-      orderId: 'ord-1001',
-      customer: { id: 'cust-001', name: 'Acme Corporation', email: 'billing@acme.example' },
-      items: [{ sku: 'WIDGET-001', quantity: 2 }, { sku: 'CABLE-004', quantity: 3 }],
-      shippingAddress: { name: 'Acme Receiving', street: '1 Market Street', city: 'San Francisco', postalCode: '94105', country: 'US' },
-    },
+    example: { ...SAMPLE_ORDER, orderId: 'ord-1001' },
     // One saga per order id: the same order submitted twice (a double click, a retried request) is the same run.
     workflowId: (input) => `order-saga-${input.orderId}`,
     oneRunPerId: true,
@@ -216,12 +218,7 @@ export const catalog = {
       + 'compensating event for the services before it. Same steps, undos and end state as orderSaga.',
     input: OrderSagaInput,
     output: OrderSagaResult,
-    example: {
-      orderId: 'ord-1101',
-      customer: { id: 'cust-001', name: 'Acme Corporation', email: 'billing@acme.example' },
-      items: [{ sku: 'WIDGET-001', quantity: 2 }, { sku: 'CABLE-004', quantity: 3 }],
-      shippingAddress: { name: 'Acme Receiving', street: '1 Market Street', city: 'San Francisco', postalCode: '94105', country: 'US' },
-    },
+    example: { ...SAMPLE_ORDER, orderId: 'ord-1101' },
     workflowId: (input) => serviceWorkflowId('order', input.orderId),
     oneRunPerId: true,
     summary: (input) => `Order ${input.orderId} (choreography) for ${input.customer.name}: `

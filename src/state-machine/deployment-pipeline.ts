@@ -5,7 +5,12 @@
  * 30 minutes, or `rollback` from any state rolls back. Tests must pass with coverage ≥ 80 (a guard). Deploying and
  * rolling back record an event in the store's event log (actions: MCP tool calls).
  */
-import type { MachineDefinitionInput } from './definition.js';
+import type { Action, MachineDefinitionInput } from './definition.js';
+
+/** An action that records a deployment event in the store's event log (the aggregate is the run). */
+function recordDeployment(type: string, payload: Record<string, unknown>, summary: string): Action {
+  return { server: 'store', tool: 'append_event', args: { aggregate_id: 'deployment:${workflowId}', type, payload }, summary };
+}
 
 export const deploymentPipeline = {
   name: 'deployment-pipeline',
@@ -33,11 +38,7 @@ export const deploymentPipeline = {
     { from: ['testing'], to: 'failed', event: 'tests_failed' },
     {
       from: ['awaiting_approval'], to: 'deploying', event: 'approved',
-      action: {
-        server: 'store', tool: 'append_event',
-        args: { aggregate_id: 'deployment:${workflowId}', type: 'DeploymentStarted', payload: { environment: 'production' } },
-        summary: 'record the deployment start',
-      },
+      action: recordDeployment('DeploymentStarted', { environment: 'production' }, 'record the deployment start'),
     },
     { from: ['awaiting_approval'], to: 'cancelled', event: 'denied' },
     { from: ['awaiting_approval'], to: 'rolled_back', event: 'approval_expired' },
@@ -45,20 +46,12 @@ export const deploymentPipeline = {
     { from: ['verifying'], to: 'live', event: 'verified' },
     {
       from: ['verifying'], to: 'rolled_back', event: 'verify_failed',
-      action: {
-        server: 'store', tool: 'append_event',
-        args: { aggregate_id: 'deployment:${workflowId}', type: 'RolledBack', payload: { reason: 'verification failed' } },
-        summary: 'record the rollback',
-      },
+      action: recordDeployment('RolledBack', { reason: 'verification failed' }, 'record the rollback'),
     },
     { from: ['deploying'], to: 'rolled_back', event: 'deploy_timed_out' },
     {
       from: '*', to: 'rolled_back', event: 'rollback',
-      action: {
-        server: 'store', tool: 'append_event',
-        args: { aggregate_id: 'deployment:${workflowId}', type: 'RolledBack', payload: { reason: 'rollback requested' } },
-        summary: 'record the rollback',
-      },
+      action: recordDeployment('RolledBack', { reason: 'rollback requested' }, 'record the rollback'),
     },
   ],
 } satisfies MachineDefinitionInput;
