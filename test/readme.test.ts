@@ -51,7 +51,8 @@ describe('the README, run as written', () => {
     const temporal = findLocal(TEMPORAL_CLI);
     assert.ok(temporal, 'the Temporal CLI is resolved (it runs the dev server too)');
     await withWorker(t.env, t.deps, async ({ taskQueue }) => {
-      const env = { TEMPORAL_ADDRESS: t.env.connection.options.address, ORCHESTRA_TASK_QUEUE: taskQueue };
+      // ORCHESTRA_HOME: commands that read the store (orchestra events) see the worker's store.
+      const env = { TEMPORAL_ADDRESS: t.env.connection.options.address, ORCHESTRA_TASK_QUEUE: taskQueue, ORCHESTRA_HOME: t.deps.home };
       for (const command of commands.filter((c) => !c.startsWith('npm '))) {
         const runnable = command.replace(/^npx orchestra /, `${JSON.stringify(process.execPath)} bin/orchestra.js `)
           .replace(/^temporal /, `${JSON.stringify(temporal)} `);

@@ -349,6 +349,21 @@ void describe('store server: event log and dead letters', () => {
     assert.equal(later.events[0].seq, second.seq);
   });
 
+  void it('rejects an append at a stale expected version (optimistic concurrency) and still answers a repeat of an accepted one', async () => {
+    const append = (event_id: string, expected_version: number) => ({ event_id, aggregate_id: 'order-occ', type: 'order.note', payload: { n: event_id }, expected_version });
+    const first = await store.ok<AppendEventResult>('append_event', append('occ-1', 0));
+    assert.equal(first.aggregate_version, 1);
+    const conflict = await store.error('append_event', append('occ-2', 0));
+    assert.equal(conflict.type, 'VersionConflict');
+    assert.equal(conflict.retryable, false);
+    assert.deepEqual(conflict.details, { aggregate_id: 'order-occ', current_version: 1, expected_version: 0 });
+    assert.equal((await store.ok<AppendEventResult>('append_event', append('occ-2', 1))).aggregate_version, 2);
+    // A retried append (same event id) answers its first result, though the aggregate has moved on since.
+    assert.deepEqual(await store.ok<AppendEventResult>('append_event', append('occ-1', 0)), { ...first, duplicate: true });
+    const listed = await store.ok<ListEventsResult>('list_events', { aggregate_id: 'order-occ' });
+    assert.deepEqual(listed.events.map((e) => [e.event_id, e.aggregate_version]), [['occ-1', 1], ['occ-2', 2]]);
+  });
+
   void it('records, lists and closes dead letters', async () => {
     const letter = await store.ok<DeadLetter>('record_dead_letter', { idempotency_key: 'dlq-1', source: 'order-saga', item: { order_id: 'o-7' }, error: 'PaymentDeclined: over limit' });
     assert.equal(letter.status, 'pending');

@@ -10,6 +10,8 @@ import { describeError } from '../demo/run-demo.js';
 import { InvalidInputError, TemporalUnreachableError, UnknownWorkflowError } from './api.js';
 import { catalogCommands } from './commands/catalog.js';
 import { inspectCommands } from './commands/inspect.js';
+import { machineCommands } from './commands/machine.js';
+import { eventCommands } from './commands/events.js';
 import { mcpCommands } from './commands/mcp.js';
 import { runCommands } from './commands/runs.js';
 import { steerCommands } from './commands/steer.js';
@@ -21,7 +23,7 @@ export function buildProgram(): Command {
     .description('Start, follow and steer Orchestra workflows on Temporal')
     .showHelpAfterError()
     .exitOverride();
-  for (const register of [catalogCommands, runCommands, inspectCommands, steerCommands, addDefinitionCommands, mcpCommands]) register(program);
+  for (const register of [catalogCommands, runCommands, inspectCommands, steerCommands, machineCommands, eventCommands, addDefinitionCommands, mcpCommands]) register(program);
   return program;
 }
 

@@ -34,6 +34,7 @@ function actions(orchestra: Orchestra, workflowId: string): DemoActions {
   return {
     workflowId,
     update: (name, args) => orchestra.update(workflowId, name, args),
+    signal: (name, args) => orchestra.signal(workflowId, name, args),
     cancel: () => orchestra.cancel(workflowId),
     async waitForStep(predicate) {
       for (let attempt = 0; attempt < 300; attempt++) {

@@ -4,6 +4,9 @@ import { prepareDefinitionRun } from '../client/definitions.js';
 import { projectRoot } from '../runtime/paths.js';
 import type { WorkflowType } from '../schemas/catalog.js';
 import { DECIDE_UPDATE } from '../shared/approval.js';
+import { SEND_UPDATE } from '../shared/state-machine.js';
+import { deploymentPipeline } from '../state-machine/deployment-pipeline.js';
+import { lifecycleIdOf, ORDER_EVENT_SIGNAL } from '../events/order-events.js';
 
 /** One demo run: what `npm start` starts to show a pattern, with a readable id. */
 export interface DemoRun<T extends WorkflowType = WorkflowType> {
@@ -20,6 +23,7 @@ export interface DemoRun<T extends WorkflowType = WorkflowType> {
 export interface DemoActions {
   workflowId: string;
   update(name: string, args?: unknown[]): Promise<unknown>;
+  signal(name: string, args?: unknown[]): Promise<void>;
   cancel(): Promise<void>;
   waitForStep(predicate: (step: string) => boolean): Promise<void>;
 }
@@ -174,6 +178,53 @@ export function demoRuns(stamp: string): DemoRun[] {
       interact: async (act) => {
         await act.waitForStep((step) => step.startsWith('waiting for approval'));
         await act.update(DECIDE_UPDATE, [{ decision: 'approve', approver: 'Grace Hopper', comment: 'within budget' }]);
+      },
+    }),
+    run({
+      // Seed 004 Pattern 2: the deployment pipeline, driven by events (the send update) and a person's approval.
+      title: 'State machine: deployment pipeline, build → test → approval → deploy → verify',
+      type: 'stateMachine',
+      workflowId: `demo-state-machine-${stamp}`,
+      input: { definition: deploymentPipeline },
+      interact: async (act) => {
+        const send = (event: string, data: object = {}) => act.update(SEND_UPDATE, [{ event, data, sender: 'demo' }]);
+        for (const [event, data] of [['start'], ['build_complete'], ['tests_passed', { coverage: 91 }]] as const) await send(event, data);
+        await act.waitForStep((step) => step.startsWith('waiting for approval'));
+        await act.update(DECIDE_UPDATE, [{ decision: 'approved', approver: 'Grace Hopper' }]);
+        await send('deployed');
+        await send('verified');
+      },
+    }),
+    run({
+      // Seed 004 Pattern 4, choreographed: the services react to events; a bad postal code makes shipping fail, and each
+      // service before it undoes its own work on the compensating events.
+      title: 'Choreography saga: order, payment, inventory and shipping services; shipping fails, each service compensates',
+      type: 'orderChoreography',
+      workflowId: `order-choreography-ord-ch-${stamp}`,
+      input: {
+        orderId: `ord-ch-${stamp}`,
+        customer: { id: 'cust-002', name: 'Globex Industries', email: 'accounts@globex.example' },
+        items: [{ sku: 'WIDGET-001', quantity: 1 }],
+        shippingAddress: { name: 'Globex Receiving', street: '5 Harbour Road', city: 'Springfield', postalCode: 'NOPE', country: 'US' },
+      },
+    }),
+    run({
+      // Seed 004 Pattern 3: an order driven by its events; the first one published twice is processed once.
+      title: 'Event-driven order lifecycle with event sourcing (order.created → … → order.completed)',
+      type: 'orderLifecycle',
+      workflowId: lifecycleIdOf(`ord-events-${stamp}`),
+      input: { orderId: `ord-events-${stamp}` },
+      interact: async (act) => {
+        const orderId = `ord-events-${stamp}`;
+        const created = {
+          id: `${orderId}>order.created`, orderId, type: 'order.created',
+          data: {
+            customer: { id: 'cust-002', name: 'Globex Industries', email: 'accounts@globex.example' }, amount: 12_900,
+            shippingAddress: { name: 'Globex Receiving', street: '5 Harbour Road', city: 'London', postalCode: 'SW1A 1AA', country: 'GB' },
+          },
+        };
+        await act.signal(ORDER_EVENT_SIGNAL, [created]);
+        await act.signal(ORDER_EVENT_SIGNAL, [created]);
       },
     }),
     run({

@@ -10,6 +10,11 @@ import { DefinitionRunInput, DefinitionRunResult, definitionSummary } from './de
 import { NewsDigestInput, NewsDigestResult } from './news-digest.js';
 import { ReminderInput, ReminderResult, SnoozeRequest } from './reminder.js';
 import { oneLine, RouteRequestInput, RouteRequestResult } from './route-request.js';
+import { MachineEventInput, StateMachineInput, StateMachineResult } from './state-machine.js';
+import { deploymentPipeline } from '../state-machine/deployment-pipeline.js';
+import { OrderLifecycleInput, OrderLifecycleView } from './order-lifecycle.js';
+import { lifecycleIdOf } from '../events/order-events.js';
+import { serviceWorkflowId } from '../events/choreography.js';
 
 /** What a person can send a running workflow: an update (validated, answered) or a signal (fire-and-forget). */
 export interface Interaction {
@@ -42,6 +47,13 @@ export interface WorkflowSpec<I extends z.ZodType = z.ZodType, O extends z.ZodTy
 function spec<I extends z.ZodType, O extends z.ZodType>(s: WorkflowSpec<I, O>): WorkflowSpec<I, O> {
   return s;
 }
+
+/** The order the order saga's and the choreography's examples place (each under its own order id). */
+const SAMPLE_ORDER = {
+  customer: { id: 'cust-001', name: 'Acme Corporation', email: 'billing@acme.example' },
+  items: [{ sku: 'WIDGET-001', quantity: 2 }, { sku: 'CABLE-004', quantity: 3 }],
+  shippingAddress: { name: 'Acme Receiving', street: '1 Market Street', city: 'San Francisco', postalCode: '94105', country: 'US' },
+};
 
 /** Every workflow type the `orchestra` client can start, by workflow type name. */
 export const catalog = {
@@ -98,12 +110,7 @@ export const catalog = {
       + 'each step is undone in reverse (delete account, refund, cancellation notice, restore stock, cancel label).',
     input: OrderSagaInput,
     output: OrderSagaResult,
-    example: {
-      orderId: 'ord-1001',
-      customer: { id: 'cust-001', name: 'Acme Corporation', email: 'billing@acme.example' },
-      items: [{ sku: 'WIDGET-001', quantity: 2 }, { sku: 'CABLE-004', quantity: 3 }],
-      shippingAddress: { name: 'Acme Receiving', street: '1 Market Street', city: 'San Francisco', postalCode: '94105', country: 'US' },
-    },
+    example: { ...SAMPLE_ORDER, orderId: 'ord-1001' },
     // One saga per order id: the same order submitted twice (a double click, a retried request) is the same run.
     workflowId: (input) => `order-saga-${input.orderId}`,
     oneRunPerId: true,
@@ -188,6 +195,50 @@ export const catalog = {
     interactions: {
       decide: { kind: 'update', description: 'Decide the approval step the run is waiting for (orchestra approve <id> …)', schema: ApprovalDecision },
     },
+  }),
+  stateMachine: spec({
+    description: 'State machine driven by events (seed 004 Pattern 2): a checked definition of states and transitions (event, '
+      + 'pure guard, MCP tool action, wildcard sources, terminal states, timeouts, approval states); events arrive as the '
+      + '`send` update (orchestra send <id> <event>), which rejects what the current state cannot take.',
+    input: StateMachineInput,
+    output: StateMachineResult,
+    example: { definition: deploymentPipeline },
+    workflowId: (input, unique) => `state-machine-${input.definition.name}-${unique}`,
+    summary: (input) => `${input.definition.name}: ${Object.keys(input.definition.states).length} states from ${input.definition.initial}`
+      + `${input.definition.description ? ` — ${oneLine(input.definition.description, 60)}` : ''}`,
+    interactions: {
+      send: { kind: 'update', description: 'Send an event: {"event":…,"data"?:{…},"sender"?:…} (or orchestra send <id> <event> [--data <json>])', schema: MachineEventInput },
+      decide: { kind: 'update', description: 'Decide the approval an approval state waits for (orchestra approve <id> …)', schema: ApprovalDecision },
+    },
+    queries: { machine: 'The current state, the events it accepts, the context and the state history (state, event, time, sender)' },
+  }),
+  orderChoreography: spec({
+    description: 'The order saga as a choreography (seed 004 Pattern 4): the order, payment, inventory and shipping services are '
+      + 'workflows of their own that react to events and publish the next; a failing service undoes its work and publishes a '
+      + 'compensating event for the services before it. Same steps, undos and end state as orderSaga.',
+    input: OrderSagaInput,
+    output: OrderSagaResult,
+    example: { ...SAMPLE_ORDER, orderId: 'ord-1101' },
+    workflowId: (input) => serviceWorkflowId('order', input.orderId),
+    oneRunPerId: true,
+    summary: (input) => `Order ${input.orderId} (choreography) for ${input.customer.name}: `
+      + `${input.items.map((item) => `${item.quantity} × ${item.sku}`).join(', ')}`,
+  }),
+  orderLifecycle: spec({
+    description: 'Event-driven order lifecycle with event sourcing (seed 004 Pattern 3): one run per order, fed by signal-with-start '
+      + '(orchestra events publish); order.created → payment.processed → shipping.scheduled → order.completed, each event '
+      + 'processed once, logged in the store at its version, handled by a store call that publishes the next; a failed '
+      + 'handler is dead-lettered and publishes handler.error. orchestra events replay rebuilds the order from the log.',
+    input: OrderLifecycleInput,
+    output: OrderLifecycleView,
+    example: { orderId: 'ord-2001' },
+    workflowId: (input) => lifecycleIdOf(input.orderId),
+    oneRunPerId: true,
+    summary: (input) => `Order ${input.orderId}: lifecycle driven by its events`,
+    interactions: {
+      orderEvent: { kind: 'signal', description: 'An order event {"id","orderId","type","data"} (or orchestra events publish <orderId> <type> --data …)' },
+    },
+    queries: { order: 'The order as its events left it (state, version), the event ids seen, the events waiting, duplicates dropped' },
   }),
 } satisfies Record<string, WorkflowSpec>;
 

@@ -20,6 +20,7 @@ export const STORE_ERROR_TYPES = {
   InvalidRequest: false,
   InvalidTransition: false,
   IdempotencyKeyReused: false,
+  VersionConflict: false,
   QueryRejected: false,
   QueryTimeout: false,
   ResultTooLarge: false,

@@ -11,3 +11,6 @@ export { routeRequest } from './route-request.js';
 export { definitionRun } from './definition-run.js';
 export { definitionLoop } from './definition-loop.js';
 export { definitionMap } from './definition-map.js';
+export { stateMachine } from './state-machine.js';
+export { orderLifecycle } from './order-lifecycle.js';
+export { orderChoreography, paymentService, inventoryService, shippingService } from './order-choreography.js';

@@ -19,7 +19,7 @@ const CURRENCY = 'USD';
  * A step's retries: the seed's three recovery attempts, with backoff. A business rejection (PaymentDeclined,
  * InsufficientInventory, InvalidAddress, …: the store marks them non-retryable) is never retried: it compensates at once.
  */
-const STEP_RETRY: RetryPolicy = {
+export const STEP_RETRY: RetryPolicy = {
   ...retryPolicyFor(undefined, true),
   maximumAttempts: 3,
   nonRetryableErrorTypes: [
@@ -73,27 +73,27 @@ export async function orderSaga(raw: OrderSagaInput): Promise<OrderSagaResult> {
 // ---------------------------------------------------------------------------------------------------------------------
 // The steps and their undos: store tool calls with idempotency keys derived from the workflow and the step.
 
-function createUserAccount(order: OrderSagaOrder) {
+export function createUserAccount(order: OrderSagaOrder) {
   const userKey = `${order.customer.id}/${order.orderId}`;
   return storeStep<UserResult>('create_user_account', 'create_user',
     { user_key: userKey, name: order.customer.name, email: order.customer.email }, `create user account ${userKey}`);
 }
-async function deleteUserAccount(user: UserResult) {
+export async function deleteUserAccount(user: UserResult) {
   const deleted = await undo<DeleteUserResult>('delete_user_account', 'delete_user', { user_key: user.user_key }, `delete user account ${user.user_key}`);
   return deleted.deleted ? deleted : nothingToUndo('the account was already deleted', deleted);
 }
 
-function chargePayment(order: OrderSagaOrder, amount: number) {
+export function chargePayment(order: OrderSagaOrder, amount: number) {
   return storeStep<PaymentResult>('charge_payment', 'charge_payment',
     { customer_id: order.customer.id, amount, currency: CURRENCY }, `charge ${money(amount)} to ${order.customer.id}`);
 }
-async function refundPayment(payment: PaymentResult) {
+export async function refundPayment(payment: PaymentResult) {
   const refund = await undo<RefundResult>('refund_payment', 'refund_payment', { payment_id: payment.payment_id },
     `refund ${money(payment.amount)} of ${payment.payment_id}`);
   return refund.already_refunded ? nothingToUndo(`${payment.payment_id} was already refunded`, refund) : refund;
 }
 
-function sendConfirmation(order: OrderSagaOrder, amount: number) {
+export function sendConfirmation(order: OrderSagaOrder, amount: number) {
   const lines = order.items.map((item) => `${item.quantity} × ${item.sku}`).join(', ');
   return storeStep<NotificationResult>('send_notification', 'send_notification', {
     recipient: order.customer.email,
@@ -103,29 +103,29 @@ function sendConfirmation(order: OrderSagaOrder, amount: number) {
     channel: 'email',
   }, `confirm order ${order.orderId} to ${order.customer.email}`);
 }
-async function sendCancellationNotice(notice: NotificationResult) {
+export async function sendCancellationNotice(notice: NotificationResult) {
   const cancelled = await undo<CancelNotificationResult>('send_cancellation_notice', 'cancel_notification',
     { notification_id: notice.notification_id }, `send cancellation notice for ${notice.notification_id} to ${notice.recipient}`);
   return cancelled.cancelled ? cancelled : nothingToUndo(`${notice.notification_id}: ${cancelled.reason}`, cancelled);
 }
 
-function reserveStock(item: OrderSagaOrder['items'][number]) {
+export function reserveStock(item: OrderSagaOrder['items'][number]) {
   return storeStep<ReservationResult>(`update_inventory:${item.sku}`, 'reserve_inventory',
     { sku: item.sku, quantity: item.quantity }, `reserve ${item.quantity} × ${item.sku}`);
 }
-async function restoreStock(reservation: ReservationResult) {
+export async function restoreStock(reservation: ReservationResult) {
   const released = await undo<ReleaseResult>(`restore_inventory:${reservation.sku}`, 'release_inventory',
     { reservation_id: reservation.reservation_id }, `restore ${reservation.quantity} × ${reservation.sku} (${reservation.reservation_id})`);
   return released.released ? released : nothingToUndo(`${reservation.reservation_id}: ${released.reason}`, released);
 }
 
-function createShippingLabel(order: OrderSagaOrder) {
+export function createShippingLabel(order: OrderSagaOrder) {
   const { name, street, city, postalCode, country } = order.shippingAddress;
   return storeStep<ShippingLabelResult>('create_shipping_label', 'create_shipping_label',
     { order_id: order.orderId, address: { name, street, city, postal_code: postalCode, country } },
     `create shipping label for ${order.orderId} to ${city}, ${country.toUpperCase()}`);
 }
-async function cancelShippingLabel(label: ShippingLabelResult) {
+export async function cancelShippingLabel(label: ShippingLabelResult) {
   const cancelled = await undo<CancelShippingLabelResult>('cancel_shipping_label', 'cancel_shipping_label',
     { label_id: label.label_id }, `cancel shipping label ${label.label_id}`);
   return cancelled.cancelled ? cancelled : nothingToUndo(`${label.label_id}: ${cancelled.reason}`, cancelled);
@@ -171,7 +171,7 @@ async function priceOrder(order: OrderSagaOrder, ledger: SagaLedger): Promise<nu
  * The catalogue prices of these SKUs. `get_products`, not an analytics `query`: a catalogue lookup must never wait
  * behind slow analytics queries. Runs started before that change replay their recorded `query` (the patch).
  */
-async function catalogPrices(skus: string[]): Promise<{ sku: string; price: number }[]> {
+export async function catalogPrices(skus: string[]): Promise<{ sku: string; price: number }[]> {
   const summary = `price ${skus.join(', ')} from product_catalog`;
   if (patched('catalogue-lookup-via-get-products')) {
     return (await store<GetProductsResult>('get_products', { skus }, { readOnly: true, summary })).products;

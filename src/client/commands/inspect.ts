@@ -34,6 +34,8 @@ export function inspectCommands(program: Command): void {
             out(`     requested ${pending.requestedAt}, times out ${pending.timesOutAt}`);
             out(`     decide with: ${pending.decideWith}`);
           }
+          const accepted = progress.details?.acceptedEvents as string[] | undefined;
+          if (accepted) out(`  state ${String(progress.details?.state)} — accepts: ${accepted.join(', ') || '(nothing: terminal)'}`);
           if (progress.details) out(`  details ${JSON.stringify(progress.details, null, 2).replace(/\n/g, '\n  ')}`);
         } else if (progress) {
           out(`  progress unavailable: ${progress.unavailable}`);

@@ -20,7 +20,7 @@ async function runningRun(orchestra: Orchestra, id: string, what: string) {
 }
 
 /** Sends an update; a validator's refusal (or an unknown update) is a RejectedError: nothing was recorded. */
-async function sendUpdate(orchestra: Orchestra, id: string, name: string, args: unknown[]): Promise<unknown> {
+export async function sendUpdate(orchestra: Orchestra, id: string, name: string, args: unknown[]): Promise<unknown> {
   await runningRun(orchestra, id, `update (${name})`);
   try {
     return await orchestra.update(id, name, args);

@@ -489,6 +489,10 @@ export class Store {
       }
       const { version } = this.db.prepare(`SELECT COALESCE(MAX(aggregate_version), 0) + 1 AS version FROM events WHERE aggregate_id = ?`)
         .get(args.aggregate_id) as { version: number };
+      if (args.expected_version !== undefined && args.expected_version !== version - 1) {
+        fail('VersionConflict', `aggregate ${quote(args.aggregate_id)} is at version ${version - 1}, not ${args.expected_version}: read it again`,
+          { aggregate_id: args.aggregate_id, current_version: version - 1, expected_version: args.expected_version });
+      }
       const row = this.db.prepare(`INSERT INTO events (event_id, aggregate_id, type, payload, aggregate_version, recorded_at)
         VALUES (?, ?, ?, ?, ?, ?) RETURNING *`).get(eventId, args.aggregate_id, args.type, JSON.stringify(args.payload), version, this.now()) as Row;
       return { ...this.eventFromRow(row), duplicate: false };

@@ -124,6 +124,8 @@ export const appendEventInput = z.strictObject({
   aggregate_id: idString(),
   type: idString(),
   payload: jsonObject.default({}).describe(`At most ${STORE_LIMITS.jsonBytes} bytes as JSON, ${STORE_LIMITS.jsonDepth} levels deep`),
+  expected_version: z.number().int().min(0).optional()
+    .describe('Optimistic concurrency: the aggregate\'s version the writer last saw (0 = none yet); a stale one is rejected (VersionConflict)'),
 }).refine((value) => value.event_id !== undefined || value.idempotency_key !== undefined, {
   message: 'event_id or idempotency_key is required',
   path: ['event_id'],
@@ -214,7 +216,7 @@ export const storeToolDescriptions: Record<StoreToolName, string> = {
   search_documents: 'Full-text search over the knowledge base (BM25 ranking, best first). Errors: QueryRejected (no searchable words).',
   get_document: 'Read a document by id. Errors: UnknownDocument.',
   get_products: 'Look up products by SKU in the catalogue (price in cents, stock, in_stock). Served at once, never queued behind analytics queries.',
-  append_event: 'Append an event to the event log; deduplicated by event_id (or idempotency_key). Errors: IdempotencyKeyReused (same id, different event).',
+  append_event: 'Append an event to the event log at the aggregate\'s next version; deduplicated by event_id (or idempotency_key), a repeat answers the first append. With expected_version, a writer that did not see the latest version is rejected. Errors: IdempotencyKeyReused (same id, different event), VersionConflict (stale expected_version).',
   list_events: 'Read the event log in order, optionally for one aggregate / type, after a sequence number. A page ends early when it would pass the reply size limit: continue from last_seq while has_more.',
   record_dead_letter: 'Record an item that failed for good, for later redrive.',
   list_dead_letters: 'List dead letters, optionally by status (pending | redriven | resolved) or source, a page at a time: pass next_cursor as cursor while it is not null.',
