@@ -11,3 +11,7 @@ export { routeRequest } from './route-request.js';
 export { definitionRun } from './definition-run.js';
 export { definitionLoop } from './definition-loop.js';
 export { definitionMap } from './definition-map.js';
+export { reactOrchestrator } from './react-orchestrator.js';
+export { agentTeam } from './agent-team.js';
+export { dataAgent } from './data-agent.js';
+export { resourcePool } from './resource-pool.js';
