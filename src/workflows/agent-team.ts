@@ -62,7 +62,7 @@ export async function agentTeam(raw: AgentTeamInput): Promise<AgentTeamResult> {
 
 async function runAgent(input: ReturnType<typeof AgentTeamInput.parse>, team: string, spec: AgentSpecification, peers: AgentOutcome[],
   progress: ProgressReporter): Promise<AgentOutcome> {
-  const workflowId = `${team}-${spec.agentId}`;
+  const workflowId = `${team}--${spec.agentId}`;
   try {
     return await executeChild('dataAgent', {
       workflowId,

@@ -174,7 +174,7 @@ async function runAgents(input: ReturnType<typeof ReactOrchestratorInput.parse>,
     .map((s) => ({ description: s.text, capabilities: s.capabilities, params: { ...input.context, ...(/\bcsv\b/i.test(s.text) ? { output_format: 'csv' } : {}) } }));
   progress.update({ step: `fanning out ${tasks.length} tasks to agents` });
   return executeChild('agentTeam', {
-    workflowId: `${workflowInfo().workflowId}-agents`,
+    workflowId: `${workflowInfo().workflowId}--agents`,
     args: [{ tasks, pool: input.agentPool } satisfies AgentTeamInput],
   }) as Promise<AgentTeamResult>;
 }
