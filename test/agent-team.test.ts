@@ -8,7 +8,7 @@ import { scoreCandidates } from '../src/agents/scoring.js';
 import { DEFAULT_TEMPLATES } from '../src/agents/templates.js';
 import { recordQuality, transformRecords } from '../src/agents/work.js';
 import type { AgentOutcome, AgentTeamResult, DataAgentInput } from '../src/schemas/agent-team.js';
-import { POOL_ACQUIRE_UPDATE, POOL_QUERY, POOL_RELEASE_UPDATE, poolWorkflowId, type PoolState } from '../src/schemas/resource-pool.js';
+import { POOL_ACQUIRE_UPDATE, POOL_QUERY, POOL_RELEASE_UPDATE, POOL_RETIRE_UPDATE, poolWorkflowId, type PoolState } from '../src/schemas/resource-pool.js';
 import { eventually } from './helpers/eventually.js';
 import { readStore, useTemporal, withWorker, type WorkerRun } from './helpers/temporal.js';
 
@@ -137,7 +137,7 @@ describe('agentTeam and its resource pool (local dev server, real store and file
     });
   });
 
-  it('rejects a request for more units than the pool has, and continues as new keeping grants and success rates', async () => {
+  it('rejects a request for more units than the pool has, continues as new keeping grants and success rates, and retires', async () => {
     await withWorker(t.env, t.deps, async (run) => {
       const handle = await run.orchestra.client.workflow.start('resourcePool', {
         workflowId: poolWorkflowId('team-c'), taskQueue: run.taskQueue, args: [{ name: 'team-c', capacity: 3, continueAsNewAfterEvents: 40 }],
@@ -159,6 +159,13 @@ describe('agentTeam and its resource pool (local dev server, real store and file
       const state = await poolState(run, 'team-c');
       assert.deepEqual(state.grants.map((g) => g.requestId), ['held']);
       assert.deepEqual(state.successRates.x, { runs: 12, successes: 8, rate: 8 / 12 });
+      // Retiring: no new requests; the run ends once the last grant is back, answering the success rates.
+      const latestHandle = run.orchestra.client.workflow.getHandle(poolWorkflowId('team-c'));
+      await latestHandle.executeUpdate(POOL_RETIRE_UPDATE);
+      await assert.rejects(latestHandle.executeUpdate(POOL_ACQUIRE_UPDATE, { args: [{ requestId: 'late', holder: 'test', units: 1 }] }),
+        (err: Error) => /is retiring and takes no new requests/.test(String((err.cause as Error | undefined)?.message ?? err.message)));
+      await latestHandle.executeUpdate(POOL_RELEASE_UPDATE, { args: [{ requestId: 'held' }] });
+      assert.deepEqual(await latestHandle.result(), { name: 'team-c', retired: true, successRates: { x: { runs: 12, successes: 8, rate: 8 / 12 } } });
     });
   });
 });

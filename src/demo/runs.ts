@@ -4,7 +4,7 @@ import { prepareDefinitionRun } from '../client/definitions.js';
 import { projectRoot } from '../runtime/paths.js';
 import type { WorkflowType } from '../schemas/catalog.js';
 import { DECIDE_UPDATE } from '../shared/approval.js';
-import { POOL_ACQUIRE_UPDATE, POOL_RELEASE_UPDATE } from '../schemas/resource-pool.js';
+import { POOL_ACQUIRE_UPDATE, POOL_RELEASE_UPDATE, POOL_RETIRE_UPDATE } from '../schemas/resource-pool.js';
 
 /** One demo run: what `npm start` starts to show a pattern, with a readable id. */
 export interface DemoRun<T extends WorkflowType = WorkflowType> {
@@ -101,6 +101,21 @@ export function demoRuns(stamp: string): DemoRun[] {
           { type: 'validation', source: 'customer_summary', quality: 0.9 },
           { type: 'transformation', source: 'historical_data', output_format: 'csv' },
         ],
+      },
+    }),
+    run({
+      // The agents' resource pool on its own: grants and releases counted in the success rates, continue-as-new past 40
+      // events (the state carried), then retired (a pool otherwise runs for as long as agents use it).
+      title: 'Resource pool entity: acquire / release, continue-as-new, retire',
+      type: 'resourcePool',
+      workflowId: `demo-resource-pool-${stamp}`,
+      input: { name: `demo-${stamp}`, capacity: 2, continueAsNewAfterEvents: 40 },
+      interact: async (act) => {
+        for (let i = 1; i <= 8; i += 1) {
+          await act.update(POOL_ACQUIRE_UPDATE, [{ requestId: `r${i}`, holder: 'demo', units: 1, agentType: 'data_ingestion_specialist' }]);
+          await act.update(POOL_RELEASE_UPDATE, [{ requestId: `r${i}`, outcome: { agentType: 'data_ingestion_specialist', succeeded: i % 4 !== 0 } }]);
+        }
+        await act.update(POOL_RETIRE_UPDATE);
       },
     }),
     run({
@@ -226,22 +241,6 @@ export function demoRuns(stamp: string): DemoRun[] {
 export function recordedOnlyRuns(stamp: string): DemoRun[] {
   const moods = ['a good day', 'a bad day', 'a calm day', 'a great day'];
   return [
-    run({
-      // The agents' resource pool on its own: grants, a release counted in the success rates, continue-as-new past 40
-      // events (the state carried), then cancelled (a pool otherwise runs for as long as agents use it).
-      title: 'Resource pool: acquire / release, continue-as-new, cancelled',
-      type: 'resourcePool',
-      workflowId: `demo-resource-pool-${stamp}`,
-      endsCancelled: true,
-      input: { name: `demo-${stamp}`, capacity: 2, continueAsNewAfterEvents: 40 },
-      interact: async (act) => {
-        for (let i = 1; i <= 8; i += 1) {
-          await act.update(POOL_ACQUIRE_UPDATE, [{ requestId: `r${i}`, holder: 'demo', units: 1, agentType: 'data_ingestion_specialist' }]);
-          await act.update(POOL_RELEASE_UPDATE, [{ requestId: `r${i}`, outcome: { agentType: 'data_ingestion_specialist', succeeded: i % 4 !== 0 } }]);
-        }
-        await act.cancel();
-      },
-    }),
     run({
       // Cancelled once it starts reserving stock: the undos run in reverse, then the run ends cancelled.
       title: 'Order saga cancelled mid-way (compensated, ends cancelled)',

@@ -235,6 +235,7 @@ export const catalog = {
     interactions: {
       acquire: { kind: 'update', description: 'Take units: {"requestId","holder","units","agentType"?}; answers when granted', schema: AcquireRequest },
       release: { kind: 'update', description: 'Give units back (or withdraw a queued request): {"requestId","outcome"?:{"agentType","succeeded"}}', schema: ReleaseRequest },
+      retire: { kind: 'update', description: 'Take no new requests; end once every grant is back, answering the success rates' },
     },
     queries: { pool: 'Capacity, grants, queue and success rates per agent type' },
   }),

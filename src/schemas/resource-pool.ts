@@ -6,6 +6,7 @@ import { z } from 'zod';
 
 export const POOL_ACQUIRE_UPDATE = 'acquire';
 export const POOL_RELEASE_UPDATE = 'release';
+export const POOL_RETIRE_UPDATE = 'retire';
 export const POOL_QUERY = 'pool';
 
 /** The pool's workflow id: one long-lived entity per pool name. */
@@ -66,8 +67,16 @@ export interface PoolState {
   available: number;
   grants: GrantRecord[];
   queue: GrantRecord[];
+  /** Retiring: no new requests; the run ends once every grant is back. */
+  retiring: boolean;
   /** Finished runs and successes per agent type, and the success rate (1.0 before any run). */
   successRates: Record<string, AgentStats & { rate: number }>;
 }
 
-export const ResourcePoolResult = z.object({ name: z.string(), closed: z.literal(true) });
+/** A retired pool's last word: its success rates (a new pool under the name starts afresh). */
+export const ResourcePoolResult = z.object({
+  name: z.string(),
+  retired: z.literal(true),
+  successRates: z.record(z.string(), AgentStats.extend({ rate: z.number() })),
+});
+export type ResourcePoolResult = z.infer<typeof ResourcePoolResult>;

@@ -9,6 +9,8 @@
  *  - `release {requestId, outcome?}` — frees a grant, or withdraws a request still queued (its waiting `acquire` fails
  *    as `RequestWithdrawn`); unknown ids are a no-op, so a holder and its parent may both release. The outcome
  *    (`agentType`, `succeeded`) is counted once per grant in that type's success rate.
+ *  - `retire` — no new requests from now on (the validator rejects them); the run ends, answering its success rates,
+ *    once every grant and queued request is back. A new pool under the name starts afresh.
  *  - the `pool` query: capacity, grants, queue and success rates.
  *
  * Success rates live here, with the capacity, because an outcome arrives with its release: one update frees the units
@@ -24,7 +26,9 @@ import {
   POOL_RELEASE_UPDATE,
   ReleaseRequest,
   ResourcePoolInput,
+  POOL_RETIRE_UPDATE,
   type AgentStats,
+  type ResourcePoolResult,
   type Grant,
   type GrantRecord,
   type PoolState,
@@ -36,15 +40,17 @@ import { ProgressReporter } from './support/progress.js';
 
 export const acquireUpdate = defineUpdate<Grant, [AcquireRequest]>(POOL_ACQUIRE_UPDATE);
 export const releaseUpdate = defineUpdate<Released, [ReleaseRequest]>(POOL_RELEASE_UPDATE);
+export const retireUpdate = defineUpdate<PoolState, []>(POOL_RETIRE_UPDATE);
 export const poolQuery = defineQuery<PoolState>(POOL_QUERY);
 
-export async function resourcePool(raw: ResourcePoolInput): Promise<never> {
+export async function resourcePool(raw: ResourcePoolInput): Promise<ResourcePoolResult> {
   const input = parseInput(ResourcePoolInput, raw);
   const progress = new ProgressReporter('resourcePool');
   const grants: GrantRecord[] = input.carried?.grants ?? [];
   const queue: GrantRecord[] = input.carried?.queue ?? [];
   const stats: Record<string, AgentStats> = input.carried?.stats ?? {};
   const withdrawn = new Set<string>();
+  let retiring = false;
   const inUse = () => grants.reduce((sum, g) => sum + g.units, 0);
 
   const state = (): PoolState => ({
@@ -54,6 +60,7 @@ export async function resourcePool(raw: ResourcePoolInput): Promise<never> {
     available: input.capacity - inUse(),
     grants: [...grants],
     queue: [...queue],
+    retiring,
     successRates: Object.fromEntries(Object.entries(stats).map(([type, s]) => [type, { ...s, rate: s.runs ? s.successes / s.runs : 1 }])),
   });
   const show = () => progress.update({
@@ -87,6 +94,7 @@ export async function resourcePool(raw: ResourcePoolInput): Promise<never> {
     validator: (raw) => {
       const parsed = validate(AcquireRequest, raw);
       if (!parsed.ok) throw rejectedUpdate(parsed.message);
+      if (retiring) throw rejectedUpdate(`the pool "${input.name}" is retiring and takes no new requests`);
       if (parsed.value.units > input.capacity) throw rejectedUpdate(`units: asks for ${parsed.value.units}; the pool has ${input.capacity} in all`);
     },
   });
@@ -116,9 +124,20 @@ export async function resourcePool(raw: ResourcePoolInput): Promise<never> {
     },
   });
 
+  setHandler(retireUpdate, () => {
+    retiring = true;
+    progress.update({ step: `retiring: waiting for ${grants.length + queue.length} grants and requests to come back` });
+    return state();
+  }, { validator: () => { if (retiring) throw rejectedUpdate(`the pool "${input.name}" is already retiring`); } });
+
   show();
-  await condition(() => workflowInfo().historyLength >= input.continueAsNewAfterEvents || workflowInfo().continueAsNewSuggested);
+  const retired = () => retiring && grants.length === 0 && queue.length === 0;
+  await condition(() => retired() || workflowInfo().historyLength >= input.continueAsNewAfterEvents || workflowInfo().continueAsNewSuggested);
   // Waiting acquires are update handlers in flight: let them finish (they are granted as capacity frees) before moving on.
   await condition(allHandlersFinished);
+  if (retired()) {
+    progress.update({ step: `retired: ${Object.keys(stats).length} agent types' success rates`, state: 'completed', outcome: 'retired' });
+    return { name: input.name, retired: true, successRates: state().successRates };
+  }
   return continueAsNew<typeof resourcePool>({ ...input, carried: { grants, queue, stats } });
 }
