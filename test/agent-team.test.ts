@@ -8,6 +8,7 @@ import { scoreCandidates } from '../src/agents/scoring.js';
 import { DEFAULT_TEMPLATES } from '../src/agents/templates.js';
 import { recordQuality, transformRecords } from '../src/agents/work.js';
 import type { AgentOutcome, AgentTeamResult, DataAgentInput } from '../src/schemas/agent-team.js';
+import type { ReactOrchestratorResult } from '../src/schemas/react-orchestrator.js';
 import { POOL_ACQUIRE_UPDATE, POOL_QUERY, POOL_RELEASE_UPDATE, POOL_RETIRE_UPDATE, poolWorkflowId, type PoolState } from '../src/schemas/resource-pool.js';
 import { eventually } from './helpers/eventually.js';
 import { readStore, useTemporal, withWorker, type WorkerRun } from './helpers/temporal.js';
@@ -111,6 +112,24 @@ describe('agentTeam and its resource pool (local dev server, real store and file
       const pool = await poolState(run, 'team-a');
       assert.equal(pool.inUse, 0);
       assert.deepEqual(pool.successRates.data_transformation_specialist, { runs: 1, successes: 1, rate: 1 });
+    });
+  });
+
+  it('is what reactOrchestrator fans a goal out to when its subtasks ask for different capabilities', async () => {
+    await withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
+      const fanned = await orchestra.execute('reactOrchestrator', {
+        goal: 'Load user_data, validate it and then write it as CSV', context: { data_source: 'user_data' }, agentPool: 'react-test',
+      }, { taskQueue }) as ReactOrchestratorResult;
+      assert.equal(fanned.strategy, 'agents');
+      assert.deepEqual(fanned.analysis.capabilities, ['data_ingestion', 'data_validation', 'data_transformation']);
+      assert.equal(fanned.stoppedBecause, 'agents');
+      const team = fanned.agents as AgentTeamResult;
+      assert.equal(team.coordinator, true);
+      assert.deepEqual(team.agents.map((a) => a.agentType),
+        ['data_ingestion_specialist', 'data_validation_specialist', 'data_transformation_specialist', 'pipeline_coordinator']);
+      assert.ok(team.agents.every((a) => a.succeeded), JSON.stringify(team.agents));
+      // "write it as CSV": the transformation agent wrote CSV.
+      assert.match(team.agents[2].summary, /wrote agents\/.+\/data_transformation_specialist_3\.csv/);
     });
   });
 

@@ -41,7 +41,7 @@ describe('reactOrchestrator (time-skipping, real store and filesystem servers)',
     }));
   });
 
-  it('takes one call for a goal one tool covers (direct), and fans a multi-capability goal out to agents', async () => {
+  it('takes one call for a goal one tool covers (direct strategy)', async () => {
     await withLlmEnv({}, () => withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
       const direct = await orchestra.execute('reactOrchestrator', { goal: 'Look up customer cust-003' }, { taskQueue }) as ReactOrchestratorResult;
       assert.equal(direct.strategy, 'direct');
@@ -49,18 +49,6 @@ describe('reactOrchestrator (time-skipping, real store and filesystem servers)',
       assert.equal(direct.steps.length, 1);
       assert.deepEqual(direct.steps[0].action, { tool: 'store.get_customer', args: { customer_id: 'cust-003' } });
       assert.match(direct.answer, /Initech/);
-
-      const fanned = await orchestra.execute('reactOrchestrator', {
-        goal: 'Load user_data, validate it and then write it as CSV', context: { data_source: 'user_data' }, agentPool: 'react-test',
-      }, { taskQueue }) as ReactOrchestratorResult;
-      assert.equal(fanned.strategy, 'agents');
-      assert.deepEqual(fanned.analysis.capabilities, ['data_ingestion', 'data_validation', 'data_transformation']);
-      assert.equal(fanned.stoppedBecause, 'agents');
-      const team = fanned.agents as { agents: Array<{ agentType: string; succeeded: boolean }>; coordinator: boolean };
-      assert.equal(team.coordinator, true);
-      assert.deepEqual(team.agents.map((a) => a.agentType),
-        ['data_ingestion_specialist', 'data_validation_specialist', 'data_transformation_specialist', 'pipeline_coordinator']);
-      assert.ok(team.agents.every((a) => a.succeeded), JSON.stringify(team.agents));
     }));
   });
 
@@ -97,6 +85,26 @@ describe('reactOrchestrator (time-skipping, real store and filesystem servers)',
         const history = await orchestra.client.workflow.getHandle(run.workflowId).fetchHistory();
         await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, run.workflowId);
         assert.equal(llm.requests.length, 3);
+      }));
+    } finally {
+      await llm.close();
+    }
+  });
+
+  it('when the model fails part-way, retries it, then the offline planner finishes the run (mixed) and the result says why', async () => {
+    const llm = await startLlmServer((_prompt, request) => (llm.requests.indexOf(request) === 0
+      ? { toolCalls: [{ name: 'store__search_documents', arguments: '{"query":"refund policy"}' }] }
+      : 503));
+    try {
+      await withLlmEnv({ ORCHESTRA_LLM_BASE_URL: llm.baseUrl, ORCHESTRA_LLM_MODEL: 'stub-reasoner' }, () => withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
+        const result = await orchestra.execute('reactOrchestrator', { goal: 'Find the document about "refund policy" and read it' }, { taskQueue }) as ReactOrchestratorResult;
+        assert.equal(result.reasoner, 'mixed');
+        assert.deepEqual(result.steps.map((s) => [s.by, s.action?.tool]), [['llm', 'store.search_documents'], ['planner', 'store.get_document']]);
+        assert.equal(result.fallback?.stage, 'step 2');
+        assert.equal(result.fallback?.reason, 'retries_exhausted');
+        assert.equal(result.fallback?.errorType, 'LlmUnavailable');
+        // The model was asked once for step 1 and three times (the policy) for step 2, then never again.
+        assert.equal(llm.requests.length, 4);
       }));
     } finally {
       await llm.close();
