@@ -123,6 +123,7 @@ describe('agentTeam and its resource pool (local dev server, real store and file
       assert.equal(fanned.strategy, 'agents');
       assert.deepEqual(fanned.analysis.capabilities, ['data_ingestion', 'data_validation', 'data_transformation']);
       assert.equal(fanned.stoppedBecause, 'agents');
+      assert.equal(fanned.reasoner, 'none');
       const team = fanned.agents as AgentTeamResult;
       assert.equal(team.coordinator, true);
       assert.deepEqual(team.agents.map((a) => a.agentType),

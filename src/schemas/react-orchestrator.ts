@@ -63,8 +63,8 @@ export const ReactOrchestratorResult = z.object({
   /** Whether the strategy was chosen by the analysis or given. */
   strategyChosenBy: z.enum(['analysis', 'input']),
   analysis: TaskAnalysisSchema,
-  /** Who reasoned: the language model, the offline planner, or both (the model failed part-way). */
-  reasoner: z.enum(['llm', 'offline', 'mixed']),
+  /** Who reasoned: the language model, the offline planner, both (the model failed part-way), or nobody (`agents`). */
+  reasoner: z.enum(['llm', 'offline', 'mixed', 'none']),
   model: z.string().optional(),
   /** Why the offline planner took over from the model, when it did. */
   fallback: FallbackRecord.optional(),

@@ -64,7 +64,7 @@ export async function reactOrchestrator(raw: ReactOrchestratorInput): Promise<Re
     const team = await runAgents(input, analysis.subtasks, progress);
     const answer = `${team.succeeded} of ${team.agents.length} agents succeeded${team.coordinator ? ', coordinated' : ''}: ${team.summary}`;
     progress.update({ step: answer, state: 'completed', outcome: team.failed ? 'partial' : 'completed' });
-    return { ...base, reasoner: 'offline', steps: [], answer, stoppedBecause: 'agents', agents: team };
+    return { ...base, reasoner: 'none', steps: [], answer, stoppedBecause: 'agents', agents: team };
   }
 
   // 3. Reason → act → observe.
