@@ -91,11 +91,13 @@ export function demoRuns(stamp: string): DemoRun[] {
       },
     }),
     run({
-      // Seed 003 Part 2: three batches → three specialists and a coordinator, drawing on the `agents` resource pool.
+      // Seed 003 Part 2: three batches → three specialists and a coordinator, drawing on a resource pool of their own
+      // (a pool runs on the task queue of the worker that started it: one per demo, whatever queue the demo uses).
       title: 'Dynamic agents: scored, specialised, pooled (ingest, validate, transform as CSV, coordinate)',
       type: 'agentTeam',
       workflowId: `demo-agent-team-${stamp}`,
       input: {
+        pool: `demo-agents-${stamp}`,
         batches: [
           { type: 'streaming', complexity: 'high', source: 'user_data', size: 20 },
           { type: 'validation', source: 'customer_summary', quality: 0.9 },

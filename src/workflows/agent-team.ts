@@ -28,7 +28,9 @@ export async function agentTeam(raw: AgentTeamInput): Promise<AgentTeamResult> {
   progress.update({ step: `${requirements.length} agents needed`, details: { requirements: requirements.map((r) => r.capabilities.join('+')) } });
 
   // 2. The factory: score, pick, specialise.
-  const status = await poolActivities.poolStatus.executeWithOptions({ summary: `read success rates from pool ${input.pool}`, startToCloseTimeout: '1 minute' },
+  // Bounded: a pool whose task queue no worker polls any more answers no query; the team fails instead of waiting.
+  const status = await poolActivities.poolStatus.executeWithOptions(
+    { summary: `read success rates from pool ${input.pool}`, startToCloseTimeout: '1 minute', retry: { maximumAttempts: 3 } },
     [{ pool: input.pool, capacity: input.poolCapacity }]);
   const rates = Object.fromEntries(Object.entries(status.successRates).map(([type, s]) => [type, s.rate]));
   const specs: AgentSpecification[] = [];
