@@ -20,12 +20,12 @@ const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
 
 /**
  * The workflow id a history ran under, where replay depends on it: a fan-out names its child partitions
- * `<workflowId>-part-<n>-of-<m>`, so it replays under the id its first child names. Other histories replay under their
- * file name.
+ * `<workflowId>-part-<n>-of-<m>`, an agent team its agents `<workflowId>--<agentId>`, so it replays under the id its
+ * first child names. Other histories replay under their file name.
  */
 function recordedWorkflowId(history: ReturnType<typeof historyFromJSON>): string | undefined {
   const child = history.events?.find((e) => e.startChildWorkflowExecutionInitiatedEventAttributes)?.startChildWorkflowExecutionInitiatedEventAttributes;
-  return child?.workflowId?.replace(/-part-\d+-of-\d+$/, '');
+  return child?.workflowId?.replace(/-part-\d+-of-\d+$/, '').replace(/--[a-z][a-z0-9_]*$/, '');
 }
 
 describe('replay of recorded histories', () => {

@@ -1,6 +1,8 @@
 import type { McpPool } from '../mcp/pool.js';
 import { businessFailuresWithoutStacks } from '../shared/business-failure.js';
 import { createLlmActivities } from './llm.js';
+import { createLlmToolActivities } from './llm-tools.js';
+import { createPoolActivities } from './resource-pool.js';
 import { createToolActivities } from './mcp.js';
 import { createTextActivities } from './text.js';
 
@@ -16,6 +18,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createToolActivities(deps.mcp),
     ...createTextActivities(),
     ...createLlmActivities(),
+    ...createLlmToolActivities(),
+    ...createPoolActivities(),
   });
 }
 

@@ -47,7 +47,7 @@ export interface GeneratedText {
   usage?: { promptTokens?: number; completionTokens?: number };
 }
 
-interface LlmConfig {
+export interface LlmConfig {
   baseUrl: string;
   model: string;
   apiKey?: string;
@@ -80,56 +80,11 @@ export function createLlmActivities() {
       const parsed = validate(GenerateTextInput, raw);
       if (!parsed.ok) throw ApplicationFailure.nonRetryable(`generateText: invalid input: ${parsed.message}`, 'InvalidInput');
       const input = parsed.value;
-      const config = llmConfig();
-      if (!config) {
-        throw ApplicationFailure.create({
-          type: LlmErrorType.NotConfigured,
-          message: 'no language model configured (set ORCHESTRA_LLM_BASE_URL and ORCHESTRA_LLM_MODEL)',
-          nonRetryable: true,
-        });
-      }
-      const url = `${config.baseUrl}/chat/completions`;
-      const ctx = activityContext();
-      ctx?.heartbeat();
-      const signals = [AbortSignal.timeout(config.timeoutMs), ...(ctx ? [ctx.cancellationSignal] : [])];
-      let response: Response;
-      try {
-        response = await fetch(url, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            ...(config.apiKey ? { authorization: `Bearer ${config.apiKey}` } : {}),
-          },
-          body: JSON.stringify({
-            model: config.model,
-            messages: [...(input.system ? [{ role: 'system', content: input.system }] : []), { role: 'user', content: input.prompt }],
-            ...(input.maxTokens ? { max_tokens: input.maxTokens } : {}),
-            ...(input.temperature !== undefined ? { temperature: input.temperature } : {}),
-          }),
-          signal: AbortSignal.any(signals),
-        });
-      } catch (err) {
-        if (ctx?.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
-        throw ApplicationFailure.create({
-          type: LlmErrorType.Unavailable,
-          message: redact(`language model at ${redactUrl(config.baseUrl)} unreachable: ${describeFetchError(err)}`),
-        });
-      }
-      const body = await response.text();
-      if (!response.ok) {
-        const retryable = response.status >= 500 || RETRYABLE_STATUS.has(response.status);
-        throw ApplicationFailure.create({
-          type: retryable ? LlmErrorType.Unavailable : LlmErrorType.RequestRejected,
-          message: `language model answered HTTP ${response.status}: ${excerpt(body, 300)}`,
-          nonRetryable: !retryable,
-        });
-      }
-      let completion: ChatCompletion;
-      try {
-        completion = JSON.parse(body) as ChatCompletion;
-      } catch {
-        throw ApplicationFailure.create({ type: LlmErrorType.BadResponse, message: `language model answered non-JSON: ${excerpt(body, 200)}` });
-      }
+      const { completion, config } = await chatCompletion({
+        messages: [...(input.system ? [{ role: 'system', content: input.system }] : []), { role: 'user', content: input.prompt }],
+        ...(input.maxTokens ? { max_tokens: input.maxTokens } : {}),
+        ...(input.temperature !== undefined ? { temperature: input.temperature } : {}),
+      });
       const choice = completion.choices?.[0];
       const text = choice?.message?.content?.trim();
       if (!text) throw ApplicationFailure.create({ type: LlmErrorType.BadResponse, message: 'language model answered without any text' });
@@ -147,10 +102,69 @@ export function createLlmActivities() {
 
 export type LlmActivities = ReturnType<typeof createLlmActivities>;
 
-interface ChatCompletion {
+/**
+ * One request to the configured chat-completions endpoint (`body` without `model`, which the configuration supplies),
+ * with the errors typed as above. Shared by `generateText` and the ReAct reasoner (src/activities/llm-tools.ts).
+ */
+export async function chatCompletion(request: Record<string, unknown>): Promise<{ completion: ChatCompletion; config: LlmConfig }> {
+  const config = llmConfig();
+  if (!config) {
+    throw ApplicationFailure.create({
+      type: LlmErrorType.NotConfigured,
+      message: 'no language model configured (set ORCHESTRA_LLM_BASE_URL and ORCHESTRA_LLM_MODEL)',
+      nonRetryable: true,
+    });
+  }
+  const url = `${config.baseUrl}/chat/completions`;
+  const ctx = activityContext();
+  ctx?.heartbeat();
+  const signals = [AbortSignal.timeout(config.timeoutMs), ...(ctx ? [ctx.cancellationSignal] : [])];
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(config.apiKey ? { authorization: `Bearer ${config.apiKey}` } : {}),
+      },
+      body: JSON.stringify({ model: config.model, ...request }),
+      signal: AbortSignal.any(signals),
+    });
+  } catch (err) {
+    if (ctx?.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
+    throw ApplicationFailure.create({
+      type: LlmErrorType.Unavailable,
+      message: redact(`language model at ${redactUrl(config.baseUrl)} unreachable: ${describeFetchError(err)}`),
+    });
+  }
+  const body = await response.text();
+  if (!response.ok) {
+    const retryable = response.status >= 500 || RETRYABLE_STATUS.has(response.status);
+    throw ApplicationFailure.create({
+      type: retryable ? LlmErrorType.Unavailable : LlmErrorType.RequestRejected,
+      message: `language model answered HTTP ${response.status}: ${excerpt(body, 300)}`,
+      nonRetryable: !retryable,
+    });
+  }
+  let completion: ChatCompletion;
+  try {
+    completion = JSON.parse(body) as ChatCompletion;
+  } catch {
+    throw ApplicationFailure.create({ type: LlmErrorType.BadResponse, message: `language model answered non-JSON: ${excerpt(body, 200)}` });
+  }
+  return { completion, config };
+}
+
+export interface ChatCompletion {
   model?: string;
-  choices?: Array<{ message?: { content?: string | null }; finish_reason?: string | null }>;
+  choices?: Array<{ message?: ChatMessage; finish_reason?: string | null }>;
   usage?: { prompt_tokens?: number; completion_tokens?: number };
+}
+
+/** An assistant message: its text, and the tools it asks to call (OpenAI's function calling). */
+export interface ChatMessage {
+  content?: string | null;
+  tool_calls?: Array<{ id?: string; type?: string; function?: { name?: string; arguments?: string } }>;
 }
 
 function activityContext(): Context | undefined {

@@ -7,6 +7,7 @@ import { DECIDE_UPDATE } from '../shared/approval.js';
 import { SEND_UPDATE } from '../shared/state-machine.js';
 import { deploymentPipeline } from '../state-machine/deployment-pipeline.js';
 import { lifecycleIdOf, ORDER_EVENT_SIGNAL } from '../events/order-events.js';
+import { POOL_ACQUIRE_UPDATE, POOL_RELEASE_UPDATE, POOL_RETIRE_UPDATE } from '../schemas/resource-pool.js';
 
 /** One demo run: what `npm start` starts to show a pattern, with a readable id. */
 export interface DemoRun<T extends WorkflowType = WorkflowType> {
@@ -74,6 +75,54 @@ export function demoRuns(stamp: string): DemoRun[] {
       type: 'blogDraft',
       workflowId: `demo-blog-draft-${stamp}`,
       input: { topic: 'Durable workflows with retries and timeouts', audience: 'backend engineers' },
+    }),
+    run({
+      // Seed 002's orchestrator: the offline planner (or the configured model) searches, then reads what it found.
+      title: 'ReAct over MCP tools: search the knowledge base, then read the best hit',
+      type: 'reactOrchestrator',
+      workflowId: `demo-react-search-read-${stamp}`,
+      input: { goal: 'Find the document about "refund policy" and read it' },
+    }),
+    run({
+      // A destructive tool (delete_user) waits for a person; here the demo approves it.
+      title: 'ReAct: a destructive tool call, approved by a person first',
+      type: 'reactOrchestrator',
+      workflowId: `demo-react-destructive-${stamp}`,
+      input: { goal: 'Delete the user account', context: { user_key: `demo-${stamp}` }, servers: ['store'] },
+      interact: async (act) => {
+        await act.waitForStep((step) => step.startsWith('waiting for approval'));
+        await act.update(DECIDE_UPDATE, [{ decision: 'approved', approver: 'Grace Hopper', comment: 'a demo account' }]);
+      },
+    }),
+    run({
+      // Seed 003 Part 2: three batches → three specialists and a coordinator, drawing on a resource pool of their own
+      // (a pool runs on the task queue of the worker that started it: one per demo, whatever queue the demo uses).
+      title: 'Dynamic agents: scored, specialised, pooled (ingest, validate, transform as CSV, coordinate)',
+      type: 'agentTeam',
+      workflowId: `demo-agent-team-${stamp}`,
+      input: {
+        pool: `demo-agents-${stamp}`,
+        batches: [
+          { type: 'streaming', complexity: 'high', source: 'user_data', size: 20 },
+          { type: 'validation', source: 'customer_summary', quality: 0.9 },
+          { type: 'transformation', source: 'historical_data', output_format: 'csv' },
+        ],
+      },
+    }),
+    run({
+      // The agents' resource pool on its own: grants and releases counted in the success rates, continue-as-new past 40
+      // events (the state carried), then retired (a pool otherwise runs for as long as agents use it).
+      title: 'Resource pool entity: acquire / release, continue-as-new, retire',
+      type: 'resourcePool',
+      workflowId: `demo-resource-pool-${stamp}`,
+      input: { name: `demo-${stamp}`, capacity: 2, continueAsNewAfterEvents: 40 },
+      interact: async (act) => {
+        for (let i = 1; i <= 8; i += 1) {
+          await act.update(POOL_ACQUIRE_UPDATE, [{ requestId: `r${i}`, holder: 'demo', units: 1, agentType: 'data_ingestion_specialist' }]);
+          await act.update(POOL_RELEASE_UPDATE, [{ requestId: `r${i}`, outcome: { agentType: 'data_ingestion_specialist', succeeded: i % 4 !== 0 } }]);
+        }
+        await act.update(POOL_RETIRE_UPDATE);
+      },
     }),
     run({
       title: 'Durable reminder (timer + update)',

@@ -15,6 +15,9 @@ import { deploymentPipeline } from '../state-machine/deployment-pipeline.js';
 import { OrderLifecycleInput, OrderLifecycleView } from './order-lifecycle.js';
 import { lifecycleIdOf } from '../events/order-events.js';
 import { serviceWorkflowId } from '../events/choreography.js';
+import { ReactOrchestratorInput, ReactOrchestratorResult } from './react-orchestrator.js';
+import { AgentTeamInput, AgentTeamResult } from './agent-team.js';
+import { AcquireRequest, poolWorkflowId, ReleaseRequest, ResourcePoolInput, ResourcePoolResult } from './resource-pool.js';
 
 /** What a person can send a running workflow: an update (validated, answered) or a signal (fire-and-forget). */
 export interface Interaction {
@@ -239,6 +242,53 @@ export const catalog = {
       orderEvent: { kind: 'signal', description: 'An order event {"id","orderId","type","data"} (or orchestra events publish <orderId> <type> --data …)' },
     },
     queries: { order: 'The order as its events left it (state, version), the event ids seen, the events waiting, duplicates dropped' },
+  }),
+  reactOrchestrator: spec({
+    description: 'Orchestrator over MCP tools (seed 002): analyses the goal\'s complexity and runs it direct (one call), as ReAct '
+      + '(reason → act → observe, up to an iteration limit) or fanned out to dynamic agents. A language model reasons when one '
+      + 'is configured (tool calling), else the offline planner (BM25 over tool descriptions); destructive tools need approval.',
+    input: ReactOrchestratorInput,
+    output: ReactOrchestratorResult,
+    example: { goal: 'Find the document about "refund policy" and read it' },
+    workflowId: (input, unique) => `react-${slugOf(input.goal)}-${unique}`,
+    summary: (input) => `${input.strategy === 'auto' ? 'Orchestrate' : input.strategy}: ${oneLine(input.goal, 80)}`
+      + ` (${input.reasoner === 'offline' ? 'offline planner' : 'LLM if configured'}, at most ${input.maxIterations} steps)`,
+    interactions: {
+      decide: { kind: 'update', description: 'Approve or deny the destructive tool call the run is waiting on (orchestra approve <id> …)', schema: ApprovalDecision },
+    },
+    queries: { approval: 'The pending destructive call\'s approval, or its decision' },
+  }),
+  agentTeam: spec({
+    description: 'Dynamic agents (seed 003 Part 2): requirements from tasks or a data batch queue (a coordinator above two), '
+      + 'agent types scored 0.4 capability match + 0.4 success rate + 0.2 resource efficiency, each agent a child workflow '
+      + 'with its specialisation doing real tool calls, drawing units from a resource-pool entity workflow.',
+    input: AgentTeamInput,
+    output: AgentTeamResult,
+    example: {
+      batches: [
+        { type: 'streaming', complexity: 'high', source: 'user_data', size: 20 },
+        { type: 'validation', source: 'customer_summary', quality: 0.9 },
+        { type: 'transformation', source: 'historical_data', output_format: 'csv' },
+      ],
+    },
+    workflowId: (_input, unique) => `agent-team-${unique}`,
+    summary: (input) => `Agent team: ${input.tasks.length + input.batches.length} pieces of work, pool ${input.pool}`,
+  }),
+  resourcePool: spec({
+    description: 'The agents\' resource pool, a long-lived entity: acquire / release updates (queued when full), success '
+      + 'rates per agent type, continue-as-new as its history grows. Agent teams start it on first use.',
+    input: ResourcePoolInput,
+    output: ResourcePoolResult,
+    example: { name: 'agents', capacity: 4 },
+    workflowId: (input) => poolWorkflowId(input.name),
+    oneRunPerId: true,
+    summary: (input) => `Resource pool "${input.name}": ${input.capacity} units for agents`,
+    interactions: {
+      acquire: { kind: 'update', description: 'Take units: {"requestId","holder","units","agentType"?}; answers when granted', schema: AcquireRequest },
+      release: { kind: 'update', description: 'Give units back (or withdraw a queued request): {"requestId","outcome"?:{"agentType","succeeded"}}', schema: ReleaseRequest },
+      retire: { kind: 'update', description: 'Take no new requests; end once every grant is back, answering the success rates' },
+    },
+    queries: { pool: 'Capacity, grants, queue and success rates per agent type' },
   }),
 } satisfies Record<string, WorkflowSpec>;
 

@@ -14,3 +14,7 @@ export { definitionMap } from './definition-map.js';
 export { stateMachine } from './state-machine.js';
 export { orderLifecycle } from './order-lifecycle.js';
 export { orderChoreography, paymentService, inventoryService, shippingService } from './order-choreography.js';
+export { reactOrchestrator } from './react-orchestrator.js';
+export { agentTeam } from './agent-team.js';
+export { dataAgent } from './data-agent.js';
+export { resourcePool } from './resource-pool.js';

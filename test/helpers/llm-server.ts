@@ -1,6 +1,7 @@
 /**
  * A local OpenAI-compatible chat-completions endpoint for tests: answers each request with `answer(prompt)`, or with
- * the HTTP status (and body) it returns. Records the requests (path, authorization header, body) so a test can check what the
+ * the HTTP status (and body) it returns, or with tool calls (`{ toolCalls: [{ name, arguments }] }`, OpenAI's function
+ * calling). Records the requests (path, authorization header, body) so a test can check what the
  * worker sent. Listens on 127.0.0.1 only.
  */
 import http from 'node:http';
@@ -9,7 +10,13 @@ import type { AddressInfo } from 'node:net';
 export interface LlmRequest {
   path: string;
   authorization?: string;
-  body: { model: string; messages: Array<{ role: string; content: string }>; max_tokens?: number };
+  body: {
+    model: string;
+    /** (`content` is null on an assistant message that carries tool calls.) */
+    messages: Array<{ role: string; content: string; tool_call_id?: string; tool_calls?: unknown[] }>;
+    max_tokens?: number;
+    tools?: Array<{ type: string; function: { name: string; description?: string; parameters: Record<string, unknown> } }>;
+  };
 }
 
 export interface LlmServer {
@@ -19,7 +26,7 @@ export interface LlmServer {
 }
 
 /** A completion's text, an HTTP status (with a stub error body), or a status with the exact body to answer. */
-export type LlmReply = string | number | { status: number; body: string };
+export type LlmReply = string | number | { status: number; body: string } | { toolCalls: Array<{ name: string; arguments: string }>; content?: string };
 
 export async function startLlmServer(answer: (prompt: string, request: LlmRequest) => LlmReply): Promise<LlmServer> {
   const requests: LlmRequest[] = [];
@@ -31,6 +38,23 @@ export async function startLlmServer(answer: (prompt: string, request: LlmReques
       requests.push(request);
       const prompt = request.body.messages.at(-1)?.content ?? '';
       const reply = answer(prompt, request);
+      if (typeof reply === 'object' && 'toolCalls' in reply) {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({
+          id: `chatcmpl-${requests.length}`,
+          object: 'chat.completion',
+          model: request.body.model,
+          choices: [{
+            index: 0,
+            message: {
+              role: 'assistant',
+              content: reply.content ?? null,
+              tool_calls: reply.toolCalls.map((c, i) => ({ id: `call_${requests.length}_${i}`, type: 'function', function: c })),
+            },
+            finish_reason: 'tool_calls',
+          }],
+        }));
+        return;
+      }
       if (typeof reply === 'object') {
         res.writeHead(reply.status, { 'content-type': 'application/json' }).end(reply.body);
         return;

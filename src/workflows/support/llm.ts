@@ -6,21 +6,27 @@
  */
 import { proxyActivities } from '@temporalio/workflow';
 import type { GeneratedText, GenerateTextInput, LlmActivities } from '../../activities/llm.js';
+import type { ChooseToolCallInput, LlmToolActivities, ModelStep } from '../../activities/llm-tools.js';
 
 export const LLM_NOT_CONFIGURED = 'LlmNotConfigured';
 
-const llm = proxyActivities<LlmActivities>({
-  startToCloseTimeout: '90 seconds',
-  retry: {
-    initialInterval: '2 seconds',
-    backoffCoefficient: 2,
-    maximumInterval: '20 seconds',
-    maximumAttempts: 3,
-    nonRetryableErrorTypes: [LLM_NOT_CONFIGURED, 'LlmRequestRejected', 'InvalidInput'],
-  },
-});
+/** How generation and reasoning calls are retried: three attempts, exponential backoff from 2 s. */
+const GENERATION_RETRY = {
+  initialInterval: '2 seconds',
+  backoffCoefficient: 2,
+  maximumInterval: '20 seconds',
+  maximumAttempts: 3,
+  nonRetryableErrorTypes: [LLM_NOT_CONFIGURED, 'LlmRequestRejected', 'InvalidInput'],
+};
+
+const llm = proxyActivities<LlmActivities & LlmToolActivities>({ startToCloseTimeout: '90 seconds', retry: GENERATION_RETRY });
 
 /** One generation, named in the Web UI by what it writes. */
 export function generateText(summary: string, input: GenerateTextInput): Promise<GeneratedText> {
   return llm.generateText.executeWithOptions({ startToCloseTimeout: '90 seconds', summary }, [input]);
+}
+
+/** One reasoning step of a ReAct run by the model (tool calling), named in the Web UI (`reason: step 2`). */
+export function chooseToolCall(summary: string, input: ChooseToolCallInput): Promise<ModelStep> {
+  return llm.chooseToolCall.executeWithOptions({ startToCloseTimeout: '90 seconds', summary }, [input]);
 }
