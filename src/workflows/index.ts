@@ -11,3 +11,5 @@ export { routeRequest } from './route-request.js';
 export { definitionRun } from './definition-run.js';
 export { definitionLoop } from './definition-loop.js';
 export { definitionMap } from './definition-map.js';
+export { syncBranches } from './sync-branches.js';
+export { syncBranch } from './sync-branch.js';
