@@ -165,6 +165,23 @@ export function demoRuns(stamp: string): DemoRun[] {
       input: { request: 'Please reset my password', requester: 'sam@example.com' },
     }),
     run({
+      // Seed 003 Part 1: log files and store queries routed to branch child workflows, merged at the sync point by
+      // quality and speed, validated, and written to sync/ in the sandbox.
+      title: 'Sync-point branches: logs and orders, quality-weighted merge',
+      type: 'syncBranches',
+      workflowId: `demo-sync-branches-${stamp}`,
+      input: {
+        title: 'logs and orders',
+        items: [
+          { id: 'gateway', from: 'file', path: 'logs/api-gateway.log', sourceType: 'streaming' },
+          { id: 'payments', from: 'file', path: 'logs/payments-service.log', sourceType: 'realtime' },
+          { id: 'orders', from: 'store', sql: 'SELECT order_id, customer_id, status, total FROM order_history ORDER BY order_id', sourceType: 'batch' },
+          { id: 'revenue', from: 'store', sql: 'SELECT month, category, revenue FROM historical_data', sourceType: 'batch', kind: 'aggregation', priority: 'high' },
+        ],
+        maxRecords: 50,
+      },
+    }),
+    run({
       // Seed 002's enterprise workflow as a definition file: parallel checks, an approval above 1,000, then processing.
       title: 'Declarative definition: enterprise workflow (examples/enterprise-workflow.yaml), approved by a person',
       type: 'definitionRun',

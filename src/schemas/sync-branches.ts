@@ -47,7 +47,7 @@ export const SyncItem = z.discriminatedUnion('from', [
   z.strictObject({ from: z.literal('store'), sql: z.string().trim().min(1).max(10_000), params: z.array(Scalar).max(100).default([]), ...itemFields }),
   /** Lines of a text file in the filesystem sandbox (`filesystem.read_text_file`): log lines or JSON lines. */
   z.strictObject({ from: z.literal('file'), path: z.string().trim().min(1).max(500), ...itemFields }),
-], { error: 'must have "from": "store" (with sql) or "file" (with path)' });
+], { error: 'must be "store" (with sql) or "file" (with path)' });
 export type SyncItem = z.output<typeof SyncItem>;
 /** An item as a branch gets it: its size settled. */
 export type PlannedItem = SyncItem & { size: number };

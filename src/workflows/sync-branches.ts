@@ -53,6 +53,7 @@ export async function syncBranches(raw: SyncBranchesInput): Promise<SyncBranches
       approvals.push(outcome.record);
       return;
     }
+    progress.update({ step: `${subject}: ${outcome.status === 'denied' ? 'denied' : 'no decision in time'}`, state: 'failed', outcome: outcome.status });
     if (outcome.status === 'denied') {
       throw businessFailure({ type: 'ApprovalDenied', message: `${subject}: denied by ${outcome.record.approver}`, details: [outcome.record] });
     }
@@ -120,6 +121,7 @@ export async function syncBranches(raw: SyncBranchesInput): Promise<SyncBranches
           const remaining = set.remainingItems();
           if (!remaining.length) return;
           if (rebalances >= input.sync.maxRebalances) {
+            progress.update({ step: `the sync point timed out after ${rebalances} rebalance(s)`, state: 'failed', outcome: 'sync_timed_out' });
             throw businessFailure({
               type: 'SyncTimedOut',
               message: `the sync point timed out ${attempt + 1} time(s); ${remaining.length} item(s) unfinished after ${rebalances} rebalance(s): ${remaining.map((i) => i.id).join(', ')}`,
