@@ -6,31 +6,21 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { describe, it } from 'node:test';
 import { approve, closed, closedResult, eventsOf, failureOf, file, GOOD, pendingGate } from './helpers/sync-branches.js';
 import { eventually } from './helpers/eventually.js';
-import { testDeps, timeSkippingEnv, withWorker, type TestDeps } from './helpers/temporal.js';
+import { useTemporal, withWorker } from './helpers/temporal.js';
 
 describe('syncBranches validator and gates (time-skipping, real MCP servers)', () => {
-  let env: TestWorkflowEnvironment;
-  let deps: TestDeps;
-  before(async () => {
-    env = await timeSkippingEnv();
-    deps = await testDeps();
-  });
-  after(async () => {
-    await deps?.close();
-    await env?.teardown();
-  });
+  const t = useTemporal('time-skipping');
   const writeSandbox = (p: string, lines: string[]) => {
-    fs.mkdirSync(path.dirname(path.join(deps.home, 'files', p)), { recursive: true });
-    fs.writeFileSync(path.join(deps.home, 'files', p), `${lines.join('\n')}\n`);
+    fs.mkdirSync(path.dirname(path.join(t.deps.home, 'files', p)), { recursive: true });
+    fs.writeFileSync(path.join(t.deps.home, 'files', p), `${lines.join('\n')}\n`);
   };
 
   it('sends poor work back through the branches at most maxRevisions times, then fails with QualityNotMet', async () => {
     writeSandbox('data/mixed.log', [...GOOD, 'garbage', 'more garbage']); // 3 of 5 records pass: quality 0.6
-    await withWorker(env, deps, async ({ orchestra, taskQueue }) => {
+    await withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
       const run = await orchestra.start('syncBranches', { items: [file('mixed', 'data/mixed.log', 'streaming')] }, { taskQueue });
       await closed(orchestra, run.workflowId);
       const failure = await failureOf(orchestra.result(run.workflowId));
@@ -48,7 +38,7 @@ describe('syncBranches validator and gates (time-skipping, real MCP servers)', (
 
   it('fails critically at once, without revising, when the merged quality is below 0.5', async () => {
     writeSandbox('data/garbage.log', ['garbage', '%%%']);
-    await withWorker(env, deps, async ({ orchestra, taskQueue }) => {
+    await withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
       const run = await orchestra.start('syncBranches', { items: [file('junk', 'data/garbage.log', 'batch')] }, { taskQueue });
       await closed(orchestra, run.workflowId);
       const failure = await failureOf(orchestra.result(run.workflowId));
@@ -60,7 +50,7 @@ describe('syncBranches validator and gates (time-skipping, real MCP servers)', (
 
   it('asks a person before each sync point and each validation; a fix made meanwhile passes on revision', async () => {
     writeSandbox('data/fixable.log', [...GOOD, 'garbage', 'more garbage']);
-    await withWorker(env, deps, async ({ orchestra, taskQueue }) => {
+    await withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
       const run = await orchestra.start('syncBranches', {
         items: [file('fixable', 'data/fixable.log', 'streaming')], gates: { beforeSync: true, beforeValidator: true },
       }, { taskQueue });
@@ -87,7 +77,7 @@ describe('syncBranches validator and gates (time-skipping, real MCP servers)', (
   });
 
   it('stops with ApprovalDenied when the person denies the sync point', async () => {
-    await withWorker(env, deps, async ({ orchestra, taskQueue }) => {
+    await withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
       const run = await orchestra.start('syncBranches', {
         items: [file('gateway', 'logs/api-gateway.log', 'streaming')], gates: { beforeSync: true },
       }, { taskQueue });
@@ -106,7 +96,7 @@ describe('syncBranches validator and gates (time-skipping, real MCP servers)', (
       file('payments', 'logs/payments-service.log', 'realtime'), file('worker', 'logs/worker.log', 'streaming', { kind: 'aggregation', priority: 'high' }),
     ];
     const branches = ['alpha', 'beta', 'gamma', 'primary'];
-    const { workflowId, taskQueue, runIds } = await withWorker(env, deps, async ({ orchestra, taskQueue }) => {
+    const { workflowId, taskQueue, runIds } = await withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
       const run = await orchestra.start('syncBranches', { items, maxRecords: 10, gates: { beforeSync: true } }, { taskQueue });
       await pendingGate(orchestra, run.workflowId, /^proceed to the sync point of 4 branch\(es\)/);
       // Every branch finishes while the gate waits; then this worker goes away.
@@ -119,7 +109,7 @@ describe('syncBranches validator and gates (time-skipping, real MCP servers)', (
     }, { worker: { maxCachedWorkflows: 0 } }); // no sticky cache: the run's next task goes to the shared queue, to the next worker
 
     // A new worker on the same queue, with nothing cached: it replays the run from its history.
-    await withWorker(env, deps, async ({ orchestra }) => {
+    await withWorker(t.env, t.deps, async ({ orchestra }) => {
       await approve(orchestra, workflowId);
       const result = await closedResult(orchestra, workflowId);
       assert.deepEqual(result.branches.map((b) => [b.branch, b.status]), branches.map((b) => [b, 'completed']));

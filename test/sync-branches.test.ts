@@ -10,25 +10,16 @@ import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { branchWeight } from '../src/sync-branches/merge.js';
 import { atSyncPoint, closed, closedResult, failureOf, file, REVENUE, store } from './helpers/sync-branches.js';
-import { serverRunTimeMs, testDeps, timeSkippingEnv, withWorker, type TestDeps } from './helpers/temporal.js';
+import { serverRunTimeMs, testDeps, timeSkippingEnv, useTemporal, withWorker, type TestDeps } from './helpers/temporal.js';
 
 describe('syncBranches (time-skipping, real MCP servers)', () => {
-  let env: TestWorkflowEnvironment;
-  let deps: TestDeps;
-  before(async () => {
-    env = await timeSkippingEnv();
-    deps = await testDeps();
-  });
-  after(async () => {
-    await deps?.close();
-    await env?.teardown();
-  });
+  const t = useTemporal('time-skipping');
 
   const outputLines = (d: TestDeps, p: string) =>
     fs.readFileSync(path.join(d.home, 'files', p), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { item: string; branch: string; quality: number; fields: Record<string, unknown> });
 
   it('merges at once when every branch is done, weighting each by the seed\'s formula and keeping each record\'s branch', async () => {
-    await withWorker(env, deps, async ({ orchestra, taskQueue }) => {
+    await withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
       const run = await orchestra.start('syncBranches', {
         title: 'all done',
         items: [
@@ -66,7 +57,7 @@ describe('syncBranches (time-skipping, real MCP servers)', () => {
       assert.equal(result.merge.qualityScore, 1, 'clean logs and complete rows pass every check');
 
       // The records really came from the store and the files, each keeping its branch, written as JSON lines.
-      const records = outputLines(deps, result.output.path);
+      const records = outputLines(t.deps, result.output.path);
       assert.equal(result.output.path, `sync/${run.workflowId}.jsonl`);
       assert.equal(records.length, result.merge.records);
       assert.deepEqual([...new Set(records.map((r) => `${r.item}@${r.branch}`))], ['gateway@alpha', 'auth@beta', 'payments@gamma', 'revenue@primary']);
@@ -95,99 +86,94 @@ describe('syncBranches sync point: timers (time-skipping; the tests move the clo
     await env?.teardown();
   });
 
-  it('at 75% waits out the grace period, then merges what is done and stops the straggler (its item left unmerged)', async () => {
-    // Every store query hangs until cancelled: the aggregation branch cannot finish.
-    const deps = await testDeps({ STORE_FAULTS: JSON.stringify({ query: { hang: true } }) });
+  /** A worker over a store whose tools misbehave as `faults` says (STORE_FAULTS), closed afterwards. */
+  async function withStoreFaults(faults: object, fn: Parameters<typeof withWorker>[2]): Promise<void> {
+    const deps = await testDeps({ STORE_FAULTS: JSON.stringify(faults) });
     try {
-      await withWorker(env, deps, async ({ orchestra, taskQueue }) => {
-        const run = await orchestra.start('syncBranches', {
-          items: [
-            file('gateway', 'logs/api-gateway.log', 'streaming'), file('auth', 'logs/auth-service.log', 'batch'),
-            file('payments', 'logs/payments-service.log', 'realtime'), REVENUE,
-          ],
-          maxRecords: 10,
-          sync: { gracePeriod: '1 minute', overallTimeout: '1 hour' },
-        }, { taskQueue });
-        await atSyncPoint(orchestra, run.workflowId, 'waiting_final', 3);
-        await env.sleep('1 minute');
-        const result = await closedResult(orchestra, run.workflowId);
-
-        assert.deepEqual(result.branches.map((b) => [b.branch, b.status]), [['alpha', 'completed'], ['beta', 'completed'], ['gamma', 'completed'], ['primary', 'stopped']]);
-        assert.deepEqual(result.syncPoints.map((p) => [p.progress, p.status, p.action]).slice(-2), [
-          [0.75, 'waiting_final', 'continue_waiting'], [0.75, 'waiting_final', 'conditional_proceed'],
-        ]);
-        assert.deepEqual(result.merge.unmerged, ['revenue']);
-        assert.deepEqual(Object.keys(result.merge.sourceAttribution), ['alpha', 'beta', 'gamma']);
-        assert.equal(result.merge.records, 30);
-        assert.ok(await serverRunTimeMs(env, run.workflowId) >= 60_000, 'the grace period ran its minute');
-        assert.equal((await orchestra.progress(`${run.workflowId}-primary`)).outcome, 'stopped');
-      });
+      await withWorker(env, deps, fn);
     } finally {
       await deps.close();
     }
+  }
+
+  it('at 75% waits out the grace period, then merges what is done and stops the straggler (its item left unmerged)', async () => {
+    // Every store query hangs until cancelled: the aggregation branch cannot finish.
+    await withStoreFaults({ query: { hang: true } }, async ({ orchestra, taskQueue }) => {
+      const run = await orchestra.start('syncBranches', {
+        items: [
+          file('gateway', 'logs/api-gateway.log', 'streaming'), file('auth', 'logs/auth-service.log', 'batch'),
+          file('payments', 'logs/payments-service.log', 'realtime'), REVENUE,
+        ],
+        maxRecords: 10,
+        sync: { gracePeriod: '1 minute', overallTimeout: '1 hour' },
+      }, { taskQueue });
+      await atSyncPoint(orchestra, run.workflowId, 'waiting_final', 3);
+      await env.sleep('1 minute');
+      const result = await closedResult(orchestra, run.workflowId);
+
+      assert.deepEqual(result.branches.map((b) => [b.branch, b.status]), [['alpha', 'completed'], ['beta', 'completed'], ['gamma', 'completed'], ['primary', 'stopped']]);
+      assert.deepEqual(result.syncPoints.map((p) => [p.progress, p.status, p.action]).slice(-2), [
+        [0.75, 'waiting_final', 'continue_waiting'], [0.75, 'waiting_final', 'conditional_proceed'],
+      ]);
+      assert.deepEqual(result.merge.unmerged, ['revenue']);
+      assert.deepEqual(Object.keys(result.merge.sourceAttribution), ['alpha', 'beta', 'gamma']);
+      assert.equal(result.merge.records, 30);
+      assert.ok(await serverRunTimeMs(env, run.workflowId) >= 60_000, 'the grace period ran its minute');
+      assert.equal((await orchestra.progress(`${run.workflowId}-primary`)).outcome, 'stopped');
+    });
   });
 
   it('below 75% keeps waiting; past the overall timeout it stops the branches and rebalances their work, which then completes', async () => {
     // The first three store queries hang until cancelled; the rebalanced ones answer.
-    const deps = await testDeps({ STORE_FAULTS: JSON.stringify({ query: { hang: 3 } }) });
-    try {
-      await withWorker(env, deps, async ({ orchestra, taskQueue }) => {
-        const run = await orchestra.start('syncBranches', {
-          items: [
-            file('gateway', 'logs/api-gateway.log', 'streaming'),
-            store('orders', 'SELECT order_id, status, total FROM order_history ORDER BY order_id', 'batch'),
-            REVENUE,
-            store('tiers', 'SELECT tier, COUNT(*) AS customers FROM user_data GROUP BY tier ORDER BY tier', 'batch', { kind: 'aggregation' }),
-          ],
-          maxRecords: 10,
-          // Short enough that the hung calls' own deadlines (a 20 s heartbeat timeout) do not pass first as the clock moves.
-          sync: { gracePeriod: '5s', overallTimeout: '10s' },
-        }, { taskQueue });
-        await atSyncPoint(orchestra, run.workflowId, 'waiting', 1);
-        // Still waiting 5 s later: below 75% is not enough to merge, however long it has been.
-        await env.sleep('5s');
-        await atSyncPoint(orchestra, run.workflowId, 'waiting', 1);
-        await env.sleep('5s');
-        const result = await closedResult(orchestra, run.workflowId);
+    await withStoreFaults({ query: { hang: 3 } }, async ({ orchestra, taskQueue }) => {
+      const run = await orchestra.start('syncBranches', {
+        items: [
+          file('gateway', 'logs/api-gateway.log', 'streaming'),
+          store('orders', 'SELECT order_id, status, total FROM order_history ORDER BY order_id', 'batch'),
+          REVENUE,
+          store('tiers', 'SELECT tier, COUNT(*) AS customers FROM user_data GROUP BY tier ORDER BY tier', 'batch', { kind: 'aggregation' }),
+        ],
+        maxRecords: 10,
+        // Short enough that the hung calls' own deadlines (a 20 s heartbeat timeout) do not pass first as the clock moves.
+        sync: { gracePeriod: '5s', overallTimeout: '10s' },
+      }, { taskQueue });
+      await atSyncPoint(orchestra, run.workflowId, 'waiting', 1);
+      // Still waiting 5 s later: below 75% is not enough to merge, however long it has been.
+      await env.sleep('5s');
+      await atSyncPoint(orchestra, run.workflowId, 'waiting', 1);
+      await env.sleep('5s');
+      const result = await closedResult(orchestra, run.workflowId);
 
-        assert.equal(result.rebalances, 1);
-        assert.deepEqual(result.branches.map((b) => [b.branch, b.status, b.items]), [
-          ['alpha', 'completed', ['gateway']], ['beta', 'stopped', ['orders']], ['primary', 'stopped', ['revenue']], ['secondary', 'stopped', ['tiers']],
-          ['rb1-b1', 'completed', ['orders']], ['rb1-b2', 'completed', ['revenue']], ['rb1-b3', 'completed', ['tiers']],
-        ]);
-        assert.deepEqual(result.syncPoints.map((p) => [p.attempt, p.progress, p.status, p.action]), [
-          [0, 0, 'waiting', 'continue_waiting'], [0, 0.25, 'waiting', 'continue_waiting'], [0, 0.25, 'timed_out', 'timeout_recovery'],
-          ...result.syncPoints.slice(3, -1).map((p) => [1, p.progress, p.status, 'continue_waiting']),
-          [1, 1, 'completed', 'proceed_to_data_merge'],
-        ]);
-        assert.deepEqual(result.merge.unmerged, []);
-        assert.deepEqual(result.items.map((i) => [i.item, i.branch, i.records]), [['gateway', 'alpha', 10], ['orders', 'rb1-b1', 10], ['revenue', 'rb1-b2', 10], ['tiers', 'rb1-b3', 2]]);
-        assert.ok(await serverRunTimeMs(env, run.workflowId) >= 10_000);
-      });
-    } finally {
-      await deps.close();
-    }
+      assert.equal(result.rebalances, 1);
+      assert.deepEqual(result.branches.map((b) => [b.branch, b.status, b.items]), [
+        ['alpha', 'completed', ['gateway']], ['beta', 'stopped', ['orders']], ['primary', 'stopped', ['revenue']], ['secondary', 'stopped', ['tiers']],
+        ['rb1-b1', 'completed', ['orders']], ['rb1-b2', 'completed', ['revenue']], ['rb1-b3', 'completed', ['tiers']],
+      ]);
+      assert.deepEqual(result.syncPoints.map((p) => [p.attempt, p.progress, p.status, p.action]), [
+        [0, 0, 'waiting', 'continue_waiting'], [0, 0.25, 'waiting', 'continue_waiting'], [0, 0.25, 'timed_out', 'timeout_recovery'],
+        ...result.syncPoints.slice(3, -1).map((p) => [1, p.progress, p.status, 'continue_waiting']),
+        [1, 1, 'completed', 'proceed_to_data_merge'],
+      ]);
+      assert.deepEqual(result.merge.unmerged, [], JSON.stringify(result.items));
+      assert.deepEqual(result.items.map((i) => [i.item, i.branch, i.records]), [['gateway', 'alpha', 10], ['orders', 'rb1-b1', 10], ['revenue', 'rb1-b2', 10], ['tiers', 'rb1-b3', 2]]);
+      assert.ok(await serverRunTimeMs(env, run.workflowId) >= 10_000);
+    });
   });
   it('fails with SyncTimedOut when the sync point times out with no rebalance left, naming the unfinished items', async () => {
-    const deps = await testDeps({ STORE_FAULTS: JSON.stringify({ query: { hang: true } }) });
-    try {
-      await withWorker(env, deps, async ({ orchestra, taskQueue }) => {
-        const run = await orchestra.start('syncBranches', {
-          items: [file('gateway', 'logs/api-gateway.log', 'streaming'), REVENUE],
-          sync: { gracePeriod: '5s', overallTimeout: '10s', maxRebalances: 0 },
-        }, { taskQueue });
-        await atSyncPoint(orchestra, run.workflowId, 'waiting', 1);
-        await env.sleep('10s');
-        await closed(orchestra, run.workflowId);
-        const failure = await failureOf(orchestra.result(run.workflowId));
-        assert.equal(failure.type, 'SyncTimedOut');
-        assert.match(failure.message, /1 item\(s\) unfinished after 0 rebalance\(s\): revenue$/);
-        assert.deepEqual((failure.details.branches as Array<{ branch: string; status: string }>).map((b) => [b.branch, b.status]),
-          [['alpha', 'completed'], ['primary', 'stopped']]);
-        assert.equal((await orchestra.progress(run.workflowId)).outcome, 'sync_timed_out');
-      });
-    } finally {
-      await deps.close();
-    }
+    await withStoreFaults({ query: { hang: true } }, async ({ orchestra, taskQueue }) => {
+      const run = await orchestra.start('syncBranches', {
+        items: [file('gateway', 'logs/api-gateway.log', 'streaming'), REVENUE],
+        sync: { gracePeriod: '5s', overallTimeout: '10s', maxRebalances: 0 },
+      }, { taskQueue });
+      await atSyncPoint(orchestra, run.workflowId, 'waiting', 1);
+      await env.sleep('10s');
+      await closed(orchestra, run.workflowId);
+      const failure = await failureOf(orchestra.result(run.workflowId));
+      assert.equal(failure.type, 'SyncTimedOut');
+      assert.match(failure.message, /1 item\(s\) unfinished after 0 rebalance\(s\): revenue$/);
+      assert.deepEqual((failure.details.branches as Array<{ branch: string; status: string }>).map((b) => [b.branch, b.status]),
+        [['alpha', 'completed'], ['primary', 'stopped']]);
+      assert.equal((await orchestra.progress(run.workflowId)).outcome, 'sync_timed_out');
+    });
   });
 });

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { InputOf } from '../client/api.js';
 import { prepareDefinitionRun } from '../client/definitions.js';
 import { projectRoot } from '../runtime/paths.js';
-import type { WorkflowType } from '../schemas/catalog.js';
+import { catalog, type WorkflowType } from '../schemas/catalog.js';
 import { DECIDE_UPDATE } from '../shared/approval.js';
 
 /** One demo run: what `npm start` starts to show a pattern, with a readable id. */
@@ -170,16 +170,7 @@ export function demoRuns(stamp: string): DemoRun[] {
       title: 'Sync-point branches: logs and orders, quality-weighted merge',
       type: 'syncBranches',
       workflowId: `demo-sync-branches-${stamp}`,
-      input: {
-        title: 'logs and orders',
-        items: [
-          { id: 'gateway', from: 'file', path: 'logs/api-gateway.log', sourceType: 'streaming' },
-          { id: 'payments', from: 'file', path: 'logs/payments-service.log', sourceType: 'realtime' },
-          { id: 'orders', from: 'store', sql: 'SELECT order_id, customer_id, status, total FROM order_history ORDER BY order_id', sourceType: 'batch' },
-          { id: 'revenue', from: 'store', sql: 'SELECT month, category, revenue FROM historical_data', sourceType: 'batch', kind: 'aggregation', priority: 'high' },
-        ],
-        maxRecords: 50,
-      },
+      input: catalog.syncBranches.example, // its example: two log files and two store queries
     }),
     run({
       // Seed 002's enterprise workflow as a definition file: parallel checks, an approval above 1,000, then processing.
