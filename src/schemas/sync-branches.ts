@@ -133,7 +133,7 @@ export interface BranchResult {
   durationMs: number;
 }
 
-/** A person's `stopBranch` reason: the sync point merges without what the branch has not finished. */
+/** The signal by which the sync point stops a branch (merging without it, or rebalancing its work); its argument is why. */
 export const STOP_BRANCH_SIGNAL = 'stopBranch';
 
 // ---------------------------------------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ import {
   type SyncPointReport,
 } from '../schemas/sync-branches.js';
 import { businessFailure } from '../shared/business-failure.js';
-import { allocateBranches, analyseBatch, rebalance, type BatchAnalysis, type BranchPlan } from '../sync-branches/batch.js';
+import { allocateBranches, analyseBatch, BRANCH_CAPABILITY, rebalance, type BatchAnalysis, type BranchPlan } from '../sync-branches/batch.js';
 import { Ledger, type Merged } from '../sync-branches/ledger.js';
 import { syncDecision, type SyncPolicy } from '../sync-branches/sync-point.js';
 import { validateQuality, type Validation } from '../sync-branches/validator.js';
@@ -65,10 +65,9 @@ export async function syncBranches(raw: SyncBranchesInput): Promise<SyncBranches
     for (const plan of set.plans) {
       const end = set.ends.get(plan.id) ?? { status: 'not_started' as const };
       const report: BranchReport = {
-        branch: plan.id, lane: plan.lane, capability: 'analysis', revision, items: plan.items.map((item) => item.id), status: end.status,
+        branch: plan.id, lane: plan.lane, capability: BRANCH_CAPABILITY, revision, items: plan.items.map((item) => item.id), status: end.status,
       };
       if (end.status === 'completed' || end.status === 'stopped') {
-        report.capability = end.result.capability;
         report.durationMs = end.result.durationMs;
         ledger.addBranch(plan.id, end.result.durationMs, end.result.processed);
       }
