@@ -86,9 +86,12 @@ describe('syncBranches sync point: timers (time-skipping; the tests move the clo
     await env?.teardown();
   });
 
-  /** A worker over a store whose tools misbehave as `faults` says (STORE_FAULTS), closed afterwards. */
+  /**
+   * A worker over a store whose tools misbehave as `faults` says (STORE_FAULTS), closed afterwards. Its query time limit
+   * is generous: it counts the start of the store's query processes, slow on a loaded machine, and a QueryTimeout is final.
+   */
   async function withStoreFaults(faults: object, fn: Parameters<typeof withWorker>[2]): Promise<void> {
-    const deps = await testDeps({ STORE_FAULTS: JSON.stringify(faults) });
+    const deps = await testDeps({ STORE_FAULTS: JSON.stringify(faults), STORE_QUERY_TIMEOUT_MS: '60000' });
     try {
       await withWorker(env, deps, fn);
     } finally {
