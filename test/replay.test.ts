@@ -20,11 +20,13 @@ const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
 
 /**
  * The workflow id a history ran under, where replay depends on it: a fan-out names its child partitions
- * `<workflowId>-part-<n>-of-<m>`, an agent team its agents `<workflowId>--<agentId>`, so it replays under the id its
- * first child names. Other histories replay under their file name.
+ * `<workflowId>-part-<n>-of-<m>`, an agent team its agents `<workflowId>--<agentId>`, syncBranches its branches
+ * `<workflowId>-<branch>`, so it replays under the id its first child names. Other histories replay under their file name.
  */
 function recordedWorkflowId(history: ReturnType<typeof historyFromJSON>): string | undefined {
   const child = history.events?.find((e) => e.startChildWorkflowExecutionInitiatedEventAttributes)?.startChildWorkflowExecutionInitiatedEventAttributes;
+  // syncBranches names its branches `<workflowId>-<branch>` (`-alpha`, `-rb1-b2`, `-rev1-beta`, …).
+  if (child?.workflowType?.name === 'syncBranch') return child.workflowId?.replace(/-(?:rev\d+-)?(?:rb\d+-)?(?:alpha|beta|gamma|primary|secondary|b\d+)$/, '');
   return child?.workflowId?.replace(/-part-\d+-of-\d+$/, '').replace(/--[a-z][a-z0-9_]*$/, '');
 }
 

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { InputOf } from '../client/api.js';
 import { prepareDefinitionRun } from '../client/definitions.js';
 import { projectRoot } from '../runtime/paths.js';
-import type { WorkflowType } from '../schemas/catalog.js';
+import { catalog, type WorkflowType } from '../schemas/catalog.js';
 import { DECIDE_UPDATE } from '../shared/approval.js';
 import { SEND_UPDATE } from '../shared/state-machine.js';
 import { deploymentPipeline } from '../state-machine/deployment-pipeline.js';
@@ -216,6 +216,14 @@ export function demoRuns(stamp: string): DemoRun[] {
       type: 'accessRequest',
       workflowId: `demo-access-standard-${stamp}`,
       input: { request: 'Please reset my password', requester: 'sam@example.com' },
+    }),
+    run({
+      // Seed 003 Part 1: log files and store queries routed to branch child workflows, merged at the sync point by
+      // quality and speed, validated, and written to sync/ in the sandbox.
+      title: 'Sync-point branches: logs and orders, quality-weighted merge',
+      type: 'syncBranches',
+      workflowId: `demo-sync-branches-${stamp}`,
+      input: catalog.syncBranches.example, // its example: two log files and two store queries
     }),
     run({
       // Seed 002's enterprise workflow as a definition file: parallel checks, an approval above 1,000, then processing.

@@ -18,6 +18,7 @@ import { serviceWorkflowId } from '../events/choreography.js';
 import { ReactOrchestratorInput, ReactOrchestratorResult } from './react-orchestrator.js';
 import { AgentTeamInput, AgentTeamResult } from './agent-team.js';
 import { AcquireRequest, poolWorkflowId, ReleaseRequest, ResourcePoolInput, ResourcePoolResult } from './resource-pool.js';
+import { SyncBranchesInput, SyncBranchesResult } from './sync-branches.js';
 
 /** What a person can send a running workflow: an update (validated, answered) or a signal (fire-and-forget). */
 export interface Interaction {
@@ -289,6 +290,36 @@ export const catalog = {
       retire: { kind: 'update', description: 'Take no new requests; end once every grant is back, answering the success rates' },
     },
     queries: { pool: 'Capacity, grants, queue and success rates per agent type' },
+  }),
+  syncBranches: spec({
+    description: 'Sync-point branches (seed 003 Part 1): analyse the batch (parallel / sequential / adaptive), route items to '
+      + 'branch child workflows by source type and priority (ingest → validate → transform via MCP tools), merge at the sync '
+      + 'point (all done, or ≥ 75% after a grace period; rebalance on timeout), weight by quality and speed, validate '
+      + '(approve / revise / fail). Optional human gates before the sync point and the validator.',
+    input: SyncBranchesInput,
+    output: SyncBranchesResult,
+    example: {
+      title: 'logs and orders',
+      items: [
+        { id: 'gateway', from: 'file', path: 'logs/api-gateway.log', sourceType: 'streaming' },
+        { id: 'payments', from: 'file', path: 'logs/payments-service.log', sourceType: 'realtime' },
+        { id: 'orders', from: 'store', sql: 'SELECT order_id, customer_id, status, total FROM order_history ORDER BY order_id', sourceType: 'batch' },
+        { id: 'revenue', from: 'store', sql: 'SELECT month, category, revenue FROM historical_data', sourceType: 'batch', kind: 'aggregation', priority: 'high' },
+      ],
+      maxRecords: 50,
+    },
+    workflowId: (input, unique) => `sync-branches-${slugOf(input.title ?? 'batch')}-${unique}`,
+    summary: (input) => `${input.title ? `${input.title}: ` : ''}${input.items.length} item${input.items.length === 1 ? '' : 's'} `
+      + `(${[...new Set(input.items.map((i) => i.sourceType))].join(', ')}), merge at ${Math.round(input.sync.mergeRatio * 100)}%`
+      + `${input.gates.beforeSync || input.gates.beforeValidator ? ', human gates' : ''}`,
+    interactions: {
+      decide: {
+        kind: 'update',
+        description: 'Decide the pending gate (before the sync point or the validator): {"decision":"approved"|"denied","approver":…} (or orchestra approve <id> --by <name> [--deny])',
+        schema: ApprovalDecision,
+      },
+    },
+    queries: { approval: 'The current gate: the pending request, or the recorded decision' },
   }),
 } satisfies Record<string, WorkflowSpec>;
 

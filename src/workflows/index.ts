@@ -18,3 +18,5 @@ export { reactOrchestrator } from './react-orchestrator.js';
 export { agentTeam } from './agent-team.js';
 export { dataAgent } from './data-agent.js';
 export { resourcePool } from './resource-pool.js';
+export { syncBranches } from './sync-branches.js';
+export { syncBranch } from './sync-branch.js';
