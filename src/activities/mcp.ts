@@ -19,6 +19,7 @@ import { ApplicationFailure, CancelledFailure, asyncLocalStorage, type Context }
 import type { ValidateFunction } from 'ajv';
 import { ErrorCode, McpError, type Progress } from '@modelcontextprotocol/sdk/types.js';
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import type { Breakers } from '../mcp/breaker/breakers.js';
 import { isConnectionFailure, ServerUnavailableError, UnknownServerError, type CallToolResult, type McpPool, type Tool } from '../mcp/pool.js';
 import { toMs } from '../schemas/common.js';
 import { redact, redactDeep, redactError, redactSecrets } from '../shared/redact.js';
@@ -60,6 +61,8 @@ export interface ToolActivityOptions {
   filesystemServer?: string;
   /** The MCP request timeout when a call runs outside an activity (scripts, tests). Default 60 s. */
   defaultTimeoutMs?: number;
+  /** The per-server circuit breakers every call goes through (src/mcp/breaker/); none when absent. */
+  breakers?: Breakers;
 }
 
 const IDEMPOTENCY_ARGUMENT = 'idempotency_key';
@@ -67,7 +70,10 @@ const IDEMPOTENCY_ARGUMENT = 'idempotency_key';
 export function createToolActivities(pool: McpPool, options: ToolActivityOptions = {}) {
   const fsServer = options.filesystemServer ?? 'filesystem';
   const defaultTimeoutMs = options.defaultTimeoutMs ?? 60_000;
-  const call = (raw: ToolCall) => runToolCall(pool, raw, defaultTimeoutMs);
+  const breakers = options.breakers;
+  const call = (raw: ToolCall) => breakers && typeof raw?.server === 'string'
+    ? breakers.guard(raw.server, () => runToolCall(pool, raw, defaultTimeoutMs))
+    : runToolCall(pool, raw, defaultTimeoutMs);
 
   return {
     /** Calls any tool of any configured server. */

@@ -27,6 +27,7 @@ import { z } from 'zod';
 import { orchestraHome, projectRoot } from '../runtime/paths.js';
 import { redact, registerSecret, registerUrlSecrets } from '../shared/redact.js';
 import { formatPath } from '../shared/validation.js';
+import { breakerSettings, BreakerSettingsInput, type BreakerSettings } from './breaker/settings.js';
 
 export const DEFAULT_MCP_CONFIG = path.join(projectRoot, 'mcp.config.json');
 export const MCP_CONFIG_ENV = 'ORCHESTRA_MCP_CONFIG';
@@ -51,6 +52,8 @@ const ServerEntry = z
     cwd: z.string().min(1).optional(),
     url: z.string().min(1).optional(),
     headers: StringMap.optional(),
+    /** Orchestra's circuit breaker for this server (src/mcp/breaker/settings.ts); other MCP hosts ignore it. */
+    breaker: BreakerSettingsInput.optional(),
   })
   .superRefine((entry, ctx) => {
     const stdioOnly = (['args', 'env', 'cwd'] as const).filter((key) => entry[key] !== undefined);
@@ -75,6 +78,8 @@ export type McpConfigFile = z.input<typeof McpConfigFile>;
 
 export interface StdioServerSpec {
   name: string;
+  /** The server's circuit breaker settings (defaults when absent). */
+  breaker?: BreakerSettings;
   transport: 'stdio';
   command: string;
   args: string[];
@@ -84,6 +89,8 @@ export interface StdioServerSpec {
 
 export interface HttpServerSpec {
   name: string;
+  /** The server's circuit breaker settings (defaults when absent). */
+  breaker?: BreakerSettings;
   transport: 'http';
   url: URL;
   headers: Record<string, string>;
@@ -175,7 +182,7 @@ export function parseMcpConfig(raw: unknown, options: ParseMcpConfigOptions = {}
       }
       if (url) {
         registerUrlSecrets(url, `mcpServers.${name}.url`);
-        servers[name] = { name, transport: 'http', url, headers };
+        servers[name] = { name, transport: 'http', url, headers, breaker: breakerSettings(entry.breaker) };
       }
     } else {
       const command = expander.expand(entry.command!, `${at}.command`);
@@ -187,6 +194,7 @@ export function parseMcpConfig(raw: unknown, options: ParseMcpConfigOptions = {}
         args: (entry.args ?? []).map((arg, i) => expander.expand(arg, `${at}.args[${i}]`)),
         env: expander.expandMap(entry.env, `${at}.env`),
         cwd: path.resolve(baseDir, entry.cwd === undefined ? '.' : expander.expand(entry.cwd, `${at}.cwd`)),
+        breaker: breakerSettings(entry.breaker),
       };
     }
   }

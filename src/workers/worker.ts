@@ -2,9 +2,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
+import { Breakers } from '../mcp/breaker/breakers.js';
 import type { LoadMcpConfigOptions } from '../mcp/config.js';
 import { McpPool } from '../mcp/pool.js';
 import { ensureSandbox } from '../mcp/sandbox.js';
+import { STICKY_QUEUE_SCHEDULE_TO_START_TIMEOUT } from '../shared/recovery.js';
 import { TASK_QUEUE } from '../shared/task-queues.js';
 
 export const workflowsPath = path.join(path.dirname(fileURLToPath(import.meta.url)), '../workflows/index.ts');
@@ -28,9 +30,12 @@ export async function createWorker(options: OrchestraWorkerOptions): Promise<Wor
     namespace: options.namespace,
     taskQueue: options.taskQueue ?? TASK_QUEUE,
     ...(bundlePath ? { workflowBundle: { codePath: path.resolve(bundlePath) } } : { workflowsPath }),
-    activities: createActivities(options.activityDeps),
+    // Every tool call goes through its server's circuit breaker, shared with the other workers of this host.
+    activities: createActivities({ breakers: Breakers.forPool(options.activityDeps.mcp), ...options.activityDeps }),
     // In-flight activities get this long to finish after SIGINT/SIGTERM before they are cancelled.
     shutdownGraceTime: '10 seconds',
+    // A task for a workflow this worker cached waits this long for it before any worker may take it (see recovery.ts).
+    stickyQueueScheduleToStartTimeout: STICKY_QUEUE_SCHEDULE_TO_START_TIMEOUT,
     ...options.overrides,
   });
 }

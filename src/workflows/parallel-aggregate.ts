@@ -324,6 +324,7 @@ async function runBranch(branch: NamedBranch, settings: FanOutSettings): Promise
   const result = await callTool(call, {
     readOnly: branch.readOnly,
     summary: `${describeToolCall(call)} — branch ${branch.id}`,
+    hasFallback: true, // an open breaker fails the branch at once; the tolerance rule decides what that means
     ...timeouts,
     retry: { ...retryPolicyFor(branch.readOnly ? { readOnlyHint: true } : undefined, true), ...retryPolicy(retry) },
   });
