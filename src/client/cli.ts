@@ -8,6 +8,7 @@
 import { Command, CommanderError } from 'commander';
 import { describeError } from '../demo/run-demo.js';
 import { InvalidInputError, TemporalUnreachableError, UnknownWorkflowError } from './api.js';
+import { breakerCommands } from './commands/breakers.js';
 import { catalogCommands } from './commands/catalog.js';
 import { inspectCommands } from './commands/inspect.js';
 import { runCommands } from './commands/runs.js';
@@ -20,7 +21,7 @@ export function buildProgram(): Command {
     .description('Start, follow and steer Orchestra workflows on Temporal')
     .showHelpAfterError()
     .exitOverride();
-  for (const register of [catalogCommands, runCommands, inspectCommands, steerCommands, addDefinitionCommands]) register(program);
+  for (const register of [catalogCommands, runCommands, inspectCommands, steerCommands, addDefinitionCommands, breakerCommands]) register(program);
   return program;
 }
 

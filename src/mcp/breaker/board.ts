@@ -144,6 +144,9 @@ export class BreakerBoard {
   recordFailure(server: string, settings: BreakerSettings, failure: BreakerFailure, worker: string, now = Date.now()): BreakerRow {
     return this.db.transaction(() => {
       this.insertFailure(server, failure, worker, now);
+      // A first failure makes the server visible in `orchestra breakers` (closed, 1 failure) before it ever opens.
+      this.db.prepare(`INSERT OR IGNORE INTO breakers (server, state, since, count_from, failure_threshold, window_ms)
+        VALUES (?, 'closed', ?, 0, ?, ?)`).run(server, now, settings.failureThreshold, settings.windowMs);
       const current = this.read(server, settings);
       if (current.state !== 'closed') return current;
       const counted = this.failuresSince(server, Math.max(current.countFrom, now - settings.windowMs));
