@@ -11,3 +11,4 @@ export { routeRequest } from './route-request.js';
 export { definitionRun } from './definition-run.js';
 export { definitionLoop } from './definition-loop.js';
 export { definitionMap } from './definition-map.js';
+export { redrive } from './redrive.js';
