@@ -10,6 +10,7 @@ import { describeError } from '../demo/run-demo.js';
 import { InvalidInputError, TemporalUnreachableError, UnknownWorkflowError } from './api.js';
 import { breakerCommands } from './commands/breakers.js';
 import { catalogCommands } from './commands/catalog.js';
+import { dlqCommands } from './commands/dlq.js';
 import { inspectCommands } from './commands/inspect.js';
 import { runCommands } from './commands/runs.js';
 import { steerCommands } from './commands/steer.js';
@@ -21,7 +22,7 @@ export function buildProgram(): Command {
     .description('Start, follow and steer Orchestra workflows on Temporal')
     .showHelpAfterError()
     .exitOverride();
-  for (const register of [catalogCommands, runCommands, inspectCommands, steerCommands, addDefinitionCommands, breakerCommands]) register(program);
+  for (const register of [catalogCommands, runCommands, inspectCommands, steerCommands, addDefinitionCommands, breakerCommands, dlqCommands]) register(program);
   return program;
 }
 
