@@ -6,7 +6,7 @@ import { Breakers } from '../mcp/breaker/breakers.js';
 import type { LoadMcpConfigOptions } from '../mcp/config.js';
 import { McpPool } from '../mcp/pool.js';
 import { ensureSandbox } from '../mcp/sandbox.js';
-import { STICKY_QUEUE_SCHEDULE_TO_START_TIMEOUT } from '../shared/recovery.js';
+import { MAX_HEARTBEAT_THROTTLE_INTERVAL, STICKY_QUEUE_SCHEDULE_TO_START_TIMEOUT } from '../shared/recovery.js';
 import { TASK_QUEUE } from '../shared/task-queues.js';
 
 export const workflowsPath = path.join(path.dirname(fileURLToPath(import.meta.url)), '../workflows/index.ts');
@@ -36,6 +36,7 @@ export async function createWorker(options: OrchestraWorkerOptions): Promise<Wor
     shutdownGraceTime: '10 seconds',
     // A task for a workflow this worker cached waits this long for it before any worker may take it (see recovery.ts).
     stickyQueueScheduleToStartTimeout: STICKY_QUEUE_SCHEDULE_TO_START_TIMEOUT,
+    maxHeartbeatThrottleInterval: MAX_HEARTBEAT_THROTTLE_INTERVAL,
     ...options.overrides,
   });
 }
