@@ -123,6 +123,17 @@ export type ToolActivities = ReturnType<typeof createToolActivities>;
 
 async function runToolCall(pool: McpPool, raw: ToolCall, defaultTimeoutMs: number): Promise<ToolResult> {
   const ctx = asyncLocalStorage.getStore(); // undefined outside an activity (scripts, direct calls in tests)
+  // Heartbeats from the start: starting a server for the first call can take longer than the heartbeat timeout.
+  const keepAlive = startKeepAlive(ctx);
+  try {
+    return await callWithKeepAlive(pool, raw, defaultTimeoutMs, ctx, keepAlive);
+  } finally {
+    keepAlive.stop();
+  }
+}
+
+async function callWithKeepAlive(pool: McpPool, raw: ToolCall, defaultTimeoutMs: number, ctx: Context | undefined,
+  keepAlive: KeepAlive): Promise<ToolResult> {
   const startedAt = Date.now();
   const parsed = ToolCall.safeParse(raw);
   if (!parsed.success) {
@@ -168,15 +179,12 @@ async function runToolCall(pool: McpPool, raw: ToolCall, defaultTimeoutMs: numbe
 
   // 4. The call.
   let result: CallToolResult;
-  const keepAlive = startKeepAlive(ctx);
   try {
     result = await pool.callTool(call.server, { name: call.tool, arguments: args }, requestOptions(ctx, call, startedAt, defaultTimeoutMs, keepAlive));
   } catch (err) {
     if (ctx?.cancellationSignal.aborted) throw cancellation(ctx);
     const { failure, applied } = failureForException(err, label);
     throw guarded(failure, applied, safety, ctx, attempt, tool, call);
-  } finally {
-    keepAlive.stop();
   }
 
   // 5. The result.
