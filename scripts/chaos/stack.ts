@@ -89,6 +89,16 @@ export class ChaosStack {
     return worker;
   }
 
+  /** Waits until the worker polls the task queue for activities (it has started and connected). */
+  async polling(worker: WorkerProcess): Promise<void> {
+    await until(async () => {
+      const { pollers } = await this.env.client.workflowService.describeTaskQueue({
+        namespace: 'default', taskQueue: { name: this.taskQueue }, taskQueueType: 2, // TASK_QUEUE_TYPE_ACTIVITY
+      });
+      return (pollers ?? []).some((p) => p.identity?.startsWith(`${worker.child.pid}@`));
+    }, `worker pid ${worker.child.pid} to poll`, 120_000);
+  }
+
   /** Reads the store's SQLite file (read-only) to check the effects. */
   store<T>(read: (db: Database.Database) => T): T {
     const db = new Database(path.join(this.home, 'store.db'), { readonly: true, fileMustExist: true });

@@ -53,5 +53,9 @@ export async function openToolPool(config: LoadMcpConfigOptions = {}): Promise<M
     log: (message) => logger.info(message, { sdkComponent: 'mcp' }),
   });
   await ensureSandbox();
+  // Start the servers now rather than on the first call: a worker that replaces a dead one takes over its calls at once.
+  for (const server of pool.serverNames) {
+    pool.connection(server).catch((err: unknown) => logger.warn(`MCP server "${server}" did not start: ${(err as Error).message}`, { sdkComponent: 'mcp' }));
+  }
   return pool;
 }
