@@ -6,7 +6,7 @@
 import type { StartedRun } from '../../src/client/api.js';
 import type { OrderSagaInput, OrderSagaResult } from '../../src/schemas/order-saga.js';
 import { SEED_PRODUCTS } from '../../src/mcp/store/seed.js';
-import { ChaosStack, type ScenarioReport } from './stack.js';
+import { ChaosStack, until, type ScenarioReport } from './stack.js';
 
 /** Every store call waits a little first, so a kill lands in the middle of steps, not between runs. */
 const SLOW_STORE = { charge_payment: { delayMs: 150 }, reserve_inventory: { delayMs: 250 }, release_inventory: { delayMs: 100 } };
@@ -51,11 +51,14 @@ export async function sagaChaos(name: string, options: SagaChaos): Promise<Scena
       }
     };
     for (let k = 0; k < options.kills; k++) {
-      await sleep(1_500 + Math.random() * 3_000);
+      // A kill lands while the worker works on the sagas (its store calls arrive), at a random moment, not while it starts.
+      const callsBefore = storeCalls(stack);
+      await until(() => storeCalls(stack) > callsBefore, 'the worker to make store calls', 120_000);
+      await sleep(200 + Math.random() * 1_500);
       await collect();
       if (results.size === runs.length) break;
       await worker.kill();
-      notes.push(`kill -9 #${k + 1} with ${runs.length - results.size} sagas unfinished`);
+      notes.push(`kill -9 #${k + 1} with ${runs.length - results.size} sagas unfinished, ${await inFlight(stack, runs)} activities in flight`);
       if (options.restartServer && k === 0) {
         await stack.restartServer();
         notes.push('dev server restarted (persisted database) while the worker was down');
@@ -113,6 +116,22 @@ function checkSagas(stack: ChaosStack, inputs: OrderSagaInput[], results: OrderS
     figures: { ...outcomes, payments: payments.length, reservations: reservations.length, conservationProblems: problems.length },
     problems,
   };
+}
+
+/** Activities pending (scheduled or running) across the sagas when the worker died. */
+async function inFlight(stack: ChaosStack, runs: StartedRun[]): Promise<number> {
+  let pending = 0;
+  for (const run of runs) pending += ((await stack.orchestra.describe(run.workflowId)).raw.pendingActivities ?? []).length;
+  return pending;
+}
+
+/** Store calls that reached the server so far (each logs its injected delay). */
+function storeCalls(stack: ChaosStack): number {
+  try {
+    return stack.store((db) => (db.prepare(`SELECT COUNT(*) AS n FROM fault_log WHERE kind = 'delay'`).get() as { n: number }).n);
+  } catch {
+    return 0; // the store has not created its database yet
+  }
 }
 
 function sleep(ms: number): Promise<void> {
