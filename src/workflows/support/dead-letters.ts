@@ -3,12 +3,18 @@
  * never dropped, never only in a log. The write carries an idempotency key from the run chain and the step, so a
  * retried or replayed recording is one dead letter. `orchestra dlq` lists, shows, redrives and discards them.
  */
-import { ActivityFailure, isCancellation, workflowInfo, type RetryPolicy } from '@temporalio/workflow';
+import { ActivityFailure, isCancellation, patched, workflowInfo, type RetryPolicy } from '@temporalio/workflow';
 import type { RecordDeadLetterResult } from '../../mcp/store/tools.js';
 import type { DeadLetterItem } from '../../shared/dead-letter.js';
 import type { ToolCall } from '../../shared/tool-call.js';
 import { describeFailure } from './failures.js';
 import { stepKey, store } from './tools.js';
+
+/**
+ * The patch that added dead-letter recording: runs that failed a unit before it (their histories have no
+ * record_dead_letter call there) replay without it. See "Changing a workflow safely" in the README.
+ */
+export const DEAD_LETTER_PATCH = 'dead-letter-queue';
 
 export interface FailedUnit {
   /** The step in the workflow's words; unique within the run. */
@@ -23,7 +29,7 @@ export interface FailedUnit {
  * dead letter (someone chose to stop): it returns undefined and records nothing.
  */
 export async function deadLetter(unit: FailedUnit, err: unknown): Promise<string | undefined> {
-  if (isCancellation(err)) return undefined;
+  if (isCancellation(err) || !patched(DEAD_LETTER_PATCH)) return undefined;
   const info = workflowInfo();
   const failure = describeFailure(err);
   const retryState = (err instanceof ActivityFailure ? err.retryState : undefined) ?? 'NON_RETRYABLE_FAILURE';
