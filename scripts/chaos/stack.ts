@@ -6,7 +6,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -43,13 +42,14 @@ export class ChaosStack {
     fs.writeFileSync(path.join(home, 'mcp.config.json'), JSON.stringify(config, null, 2));
     stack.bundleFile = path.join(home, 'workflow-bundle.js');
     fs.writeFileSync(stack.bundleFile, (await sharedBundle()).code);
-    stack.port = await freePort();
     await stack.startServer();
     return stack;
   }
 
+  /** The first start picks free ports (the SDK's ephemeral server); a restart reuses the gRPC port the workers know. */
   async startServer(): Promise<void> {
-    this.env = await startDevServer({ port: this.port, ...(this.persisted ? { dbFile: path.join(this.home, 'temporal.db') } : {}) });
+    this.env = await startDevServer({ ...(this.port ? { port: this.port } : {}), ...(this.persisted ? { dbFile: path.join(this.home, 'temporal.db') } : {}) });
+    this.port = Number(this.env.connection.options.address.split(':').pop());
     this.orchestra = Orchestra.fromClient(this.env.client);
   }
 
@@ -124,17 +124,6 @@ let bundle: ReturnType<typeof bundleWorkflowCode> | undefined;
 function sharedBundle() {
   bundle ??= bundleWorkflowCode({ workflowsPath, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } });
   return bundle;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 /** The pids of `parent`'s child processes whose command line contains `match` (Linux /proc). */
