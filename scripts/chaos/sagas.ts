@@ -60,7 +60,7 @@ export async function sagaChaos(name: string, options: SagaChaos): Promise<Scena
       await collect();
       if (results.size === runs.length) break;
       await worker.kill();
-      notes.push(`kill -9 #${k + 1} with ${runs.length - results.size} sagas unfinished, ${await inFlight(stack, runs)} activities in flight`);
+      notes.push(`kill -9 #${k + 1} with ${runs.length - results.size} sagas unfinished, ${storeCalls(stack)} store calls made so far`);
       if (options.restartServer && k === 0) {
         await stack.restartServer();
         notes.push('dev server restarted (persisted database) while the worker was down');
@@ -118,13 +118,6 @@ function checkSagas(stack: ChaosStack, inputs: OrderSagaInput[], results: OrderS
     figures: { ...outcomes, payments: payments.length, reservations: reservations.length, conservationProblems: problems.length },
     problems,
   };
-}
-
-/** Activities pending (scheduled or running) across the sagas when the worker died. */
-async function inFlight(stack: ChaosStack, runs: StartedRun[]): Promise<number> {
-  let pending = 0;
-  for (const run of runs) pending += ((await stack.orchestra.describe(run.workflowId)).raw.pendingActivities ?? []).length;
-  return pending;
 }
 
 /** Store calls that reached the server so far (each logs its injected delay). */
