@@ -12,6 +12,7 @@ import type { Orchestra } from '../src/client/api.js';
 import { BreakerBoard } from '../src/mcp/breaker/board.js';
 import { Breakers } from '../src/mcp/breaker/breakers.js';
 import { breakerSettings, BreakerSettingsInput } from '../src/mcp/breaker/settings.js';
+import type { DefinitionRunResult } from '../src/schemas/definition-run.js';
 import type { ParallelAggregateResult } from '../src/schemas/parallel-aggregate.js';
 import type { RouteRequestResult } from '../src/schemas/route-request.js';
 import { useTemporal, withWorker } from './helpers/temporal.js';
@@ -67,6 +68,19 @@ describe('routing around an open breaker', () => {
       assert.equal(handled.error.type, 'BreakerOpen');
       const attempts = await attemptsBySummary(orchestra, run.workflowId);
       assert.equal(attempts['store.query historical_data by month'], 1);
+    });
+  });
+
+  it("a definition step with a catch takes it at once", async () => {
+    await withOpenStoreBreaker(async ({ orchestra, taskQueue }) => {
+      const run = await orchestra.start('definitionRun', { definition: { orchestra: 1, name: 'breaker-catch', steps: {
+        count: { call: 'store.query', readOnly: true, input: { sql: 'SELECT COUNT(*) AS n FROM user_data' }, output: '${ result.rows[0].n }',
+          catch: { set: 'fallback after ${ error.type }' } },
+      } }, input: {} }, { taskQueue });
+      const result = await orchestra.result(run.workflowId) as DefinitionRunResult;
+      assert.deepEqual(result.output, { count: 'fallback after BreakerOpen' });
+      const attempts = await attemptsBySummary(orchestra, run.workflowId);
+      assert.deepEqual(Object.values(attempts), [1], `one activity, one attempt: ${JSON.stringify(attempts)}`);
     });
   });
 });
