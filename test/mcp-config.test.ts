@@ -1,3 +1,4 @@
+import { DEFAULT_BREAKER_SETTINGS } from '../src/mcp/breaker/settings.js';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -33,7 +34,10 @@ describe('MCP config', () => {
       },
     }, { env: {}, baseDir: '/cfg' });
     const files = config.servers.files as StdioServerSpec;
-    assert.deepEqual(files, { name: 'files', transport: 'stdio', command: 'npx', args: ['-y', 'some-server', '/data'], env: { LEVEL: 'debug' }, cwd: '/cfg' });
+    assert.deepEqual(files, {
+      name: 'files', transport: 'stdio', command: 'npx', args: ['-y', 'some-server', '/data'], env: { LEVEL: 'debug' }, cwd: '/cfg',
+      breaker: DEFAULT_BREAKER_SETTINGS, // Orchestra's circuit breaker, with the seed's defaults when the entry sets none
+    });
     const tickets = config.servers.tickets as HttpServerSpec;
     assert.equal(tickets.transport, 'http');
     assert.equal(tickets.url.href, 'https://mcp.example.com/mcp');

@@ -58,7 +58,7 @@ describe('MCP tools as durable activities (time-skipping)', () => {
       const failure = await failureOf(orchestra.result(run.workflowId));
       assert.equal(failure.type, 'ToolNotFound');
       assert.equal(failure.nonRetryable, true);
-      assert.deepEqual(await activityAttempts(orchestra, run.workflowId), [1]);
+      assert.deepEqual(await activityAttempts(orchestra, run.workflowId), [1, 1], 'one attempt, then its dead letter');
     });
   });
 
@@ -70,7 +70,7 @@ describe('MCP tools as durable activities (time-skipping)', () => {
       const failure = await failureOf(orchestra.result(run.workflowId));
       assert.equal(failure.type, 'InvalidToolArguments');
       assert.match(failure.message, /quantity/);
-      assert.deepEqual(await activityAttempts(orchestra, run.workflowId), [1]);
+      assert.deepEqual(await activityAttempts(orchestra, run.workflowId), [1, 1], 'one attempt, then its dead letter');
     });
   });
 
@@ -81,7 +81,7 @@ describe('MCP tools as durable activities (time-skipping)', () => {
       }, { taskQueue });
       const failure = await failureOf(orchestra.result(run.workflowId));
       assert.equal(failure.type, 'UnknownCustomer');
-      assert.deepEqual(await activityAttempts(orchestra, run.workflowId), [1]);
+      assert.deepEqual(await activityAttempts(orchestra, run.workflowId), [1, 1], 'one attempt, then its dead letter');
     });
   });
 

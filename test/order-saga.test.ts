@@ -392,6 +392,13 @@ describe('orderSaga under store faults (time-skipping)', () => {
         assert.deepEqual(refundAttempts, { n: 8 });
         const owed = readStore(faulty, (db) => db.prepare(`SELECT SUM(amount - refunded) AS owed FROM payments WHERE customer_id = 'cust-005'`).get());
         assert.deepEqual(owed, { owed: 2 * 2_999 + 5_999 });
+        // The refund that could not be made is in the dead-letter queue, ready to redrive once the store recovers.
+        type Row = { source: string; item: string; error_type: string; attempts: number; status: string };
+        const letters = readStore(faulty, (db) => db.prepare(`SELECT source, item, error_type, attempts, status FROM dead_letters`).all() as Row[])
+          .map((row) => ({ ...row, item: JSON.parse(row.item) as { workflowId: string; step: string; call: { tool: string; args: unknown } } }));
+        const refundLetter = letters.find((row) => row.item.workflowId === run.workflowId);
+        assert.deepEqual(refundLetter && [refundLetter.source, refundLetter.item.step, refundLetter.item.call.tool, refundLetter.error_type, refundLetter.attempts, refundLetter.status],
+          ['orderSaga', 'refund_payment', 'refund_payment', 'InjectedFault', 8, 'pending']);
         const progress = await orchestra.progress(run.workflowId);
         assert.equal(progress.state, 'failed');
         assert.match(progress.step, /compensation failed: refund_payment \(InjectedFault\)/);

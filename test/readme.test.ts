@@ -44,14 +44,14 @@ describe('the README, run as written', () => {
 
   it('has only orchestra, temporal and npm commands in its shell blocks', () => {
     assert.ok(commands.filter((c) => c.startsWith('npx orchestra')).length >= 20, 'the CLI examples are found');
-    for (const c of commands) assert.match(c, /^(npx orchestra|temporal|npm (install|start|test|run (lint|typecheck|record-histories|bench|conformance|store)))\b/);
+    for (const c of commands) assert.match(c, /^(npx orchestra|temporal|npm (install|start|test|run (lint|typecheck|record-histories|bench|conformance|store|chaos)))\b/);
   });
 
   it('runs every orchestra and temporal command with the exit code it states', async () => {
     const temporal = findLocal(TEMPORAL_CLI);
     assert.ok(temporal, 'the Temporal CLI is resolved (it runs the dev server too)');
     await withWorker(t.env, t.deps, async ({ taskQueue }) => {
-      // ORCHESTRA_HOME: commands that read the store (orchestra events) see the worker's store.
+      // The worker's home: the CLI's `events`, `dlq` and `breakers` read the same store and breaker board the worker writes.
       const env = { TEMPORAL_ADDRESS: t.env.connection.options.address, ORCHESTRA_TASK_QUEUE: taskQueue, ORCHESTRA_HOME: t.deps.home };
       for (const command of commands.filter((c) => !c.startsWith('npm '))) {
         const runnable = command.replace(/^npx orchestra /, `${JSON.stringify(process.execPath)} bin/orchestra.js `)

@@ -19,6 +19,7 @@ import { ApplicationFailure, CancelledFailure, asyncLocalStorage, type Context }
 import type { ValidateFunction } from 'ajv';
 import { ErrorCode, McpError, type Progress } from '@modelcontextprotocol/sdk/types.js';
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import type { Breakers } from '../mcp/breaker/breakers.js';
 import { isConnectionFailure, ServerUnavailableError, UnknownServerError, type CallToolResult, type McpPool, type Tool } from '../mcp/pool.js';
 import { toMs } from '../schemas/common.js';
 import { redact, redactDeep, redactError, redactSecrets } from '../shared/redact.js';
@@ -60,6 +61,8 @@ export interface ToolActivityOptions {
   filesystemServer?: string;
   /** The MCP request timeout when a call runs outside an activity (scripts, tests). Default 60 s. */
   defaultTimeoutMs?: number;
+  /** The per-server circuit breakers every call goes through (src/mcp/breaker/); none when absent. */
+  breakers?: Breakers;
 }
 
 const IDEMPOTENCY_ARGUMENT = 'idempotency_key';
@@ -67,7 +70,10 @@ const IDEMPOTENCY_ARGUMENT = 'idempotency_key';
 export function createToolActivities(pool: McpPool, options: ToolActivityOptions = {}) {
   const fsServer = options.filesystemServer ?? 'filesystem';
   const defaultTimeoutMs = options.defaultTimeoutMs ?? 60_000;
-  const call = (raw: ToolCall) => runToolCall(pool, raw, defaultTimeoutMs);
+  const breakers = options.breakers;
+  const call = (raw: ToolCall) => breakers && typeof raw?.server === 'string'
+    ? breakers.guard(raw.server, () => runToolCall(pool, raw, defaultTimeoutMs))
+    : runToolCall(pool, raw, defaultTimeoutMs);
 
   return {
     /** Calls any tool of any configured server. */
@@ -117,6 +123,17 @@ export type ToolActivities = ReturnType<typeof createToolActivities>;
 
 async function runToolCall(pool: McpPool, raw: ToolCall, defaultTimeoutMs: number): Promise<ToolResult> {
   const ctx = asyncLocalStorage.getStore(); // undefined outside an activity (scripts, direct calls in tests)
+  // Heartbeats from the start: starting a server for the first call can take longer than the heartbeat timeout.
+  const keepAlive = startKeepAlive(ctx);
+  try {
+    return await callWithKeepAlive(pool, raw, defaultTimeoutMs, ctx, keepAlive);
+  } finally {
+    keepAlive.stop();
+  }
+}
+
+async function callWithKeepAlive(pool: McpPool, raw: ToolCall, defaultTimeoutMs: number, ctx: Context | undefined,
+  keepAlive: KeepAlive): Promise<ToolResult> {
   const startedAt = Date.now();
   const parsed = ToolCall.safeParse(raw);
   if (!parsed.success) {
@@ -162,15 +179,12 @@ async function runToolCall(pool: McpPool, raw: ToolCall, defaultTimeoutMs: numbe
 
   // 4. The call.
   let result: CallToolResult;
-  const keepAlive = startKeepAlive(ctx);
   try {
     result = await pool.callTool(call.server, { name: call.tool, arguments: args }, requestOptions(ctx, call, startedAt, defaultTimeoutMs, keepAlive));
   } catch (err) {
     if (ctx?.cancellationSignal.aborted) throw cancellation(ctx);
     const { failure, applied } = failureForException(err, label);
     throw guarded(failure, applied, safety, ctx, attempt, tool, call);
-  } finally {
-    keepAlive.stop();
   }
 
   // 5. The result.

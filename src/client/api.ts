@@ -13,6 +13,7 @@ import { catalog, isWorkflowType, type WorkflowType } from '../schemas/catalog.j
 import type { Progress } from '../shared/progress.js';
 import { PROGRESS_QUERY } from '../shared/progress.js';
 import { PATTERN } from '../shared/search-attributes.js';
+import { WORKFLOW_TASK_TIMEOUT } from '../shared/recovery.js';
 import { TASK_QUEUE } from '../shared/task-queues.js';
 import { describeIssues } from '../shared/validation.js';
 import { resetPoint, type ResetTarget } from './reset.js';
@@ -100,6 +101,7 @@ export class Orchestra {
         args: [input],
         staticSummary: spec.summary(parsed as never),
         staticDetails: spec.description,
+        workflowTaskTimeout: WORKFLOW_TASK_TIMEOUT, // a task a dead worker held is retried elsewhere this soon
         typedSearchAttributes: [{ key: PATTERN, value: type }],
         ...(oneRun ? { workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'REJECT_DUPLICATE' } as const : {}),
       });

@@ -8,7 +8,9 @@
 import { Command, CommanderError } from 'commander';
 import { describeError } from '../demo/run-demo.js';
 import { InvalidInputError, TemporalUnreachableError, UnknownWorkflowError } from './api.js';
+import { breakerCommands } from './commands/breakers.js';
 import { catalogCommands } from './commands/catalog.js';
+import { dlqCommands } from './commands/dlq.js';
 import { inspectCommands } from './commands/inspect.js';
 import { machineCommands } from './commands/machine.js';
 import { eventCommands } from './commands/events.js';
@@ -23,7 +25,7 @@ export function buildProgram(): Command {
     .description('Start, follow and steer Orchestra workflows on Temporal')
     .showHelpAfterError()
     .exitOverride();
-  for (const register of [catalogCommands, runCommands, inspectCommands, steerCommands, machineCommands, eventCommands, addDefinitionCommands, mcpCommands]) register(program);
+  for (const register of [catalogCommands, runCommands, inspectCommands, steerCommands, machineCommands, eventCommands, addDefinitionCommands, breakerCommands, dlqCommands, mcpCommands]) register(program);
   return program;
 }
 

@@ -28,6 +28,7 @@ import { z } from 'zod';
 import { orchestraHome, projectRoot } from '../runtime/paths.js';
 import { redact, registerSecret, registerUrlSecrets } from '../shared/redact.js';
 import { formatPath } from '../shared/validation.js';
+import { breakerSettings, BreakerSettingsInput, type BreakerSettings } from './breaker/settings.js';
 
 export const DEFAULT_MCP_CONFIG = path.join(projectRoot, 'mcp.config.json');
 export const MCP_CONFIG_ENV = 'ORCHESTRA_MCP_CONFIG';
@@ -85,6 +86,8 @@ const ServerEntry = z
     url: z.string().min(1).optional(),
     headers: StringMap.optional(),
     oauth: OAuthEntry.optional(),
+    /** Orchestra's circuit breaker for this server (src/mcp/breaker/settings.ts); other MCP hosts ignore it. */
+    breaker: BreakerSettingsInput.optional(),
   })
   .superRefine((entry, ctx) => {
     const stdioOnly = (['args', 'env', 'cwd'] as const).filter((key) => entry[key] !== undefined);
@@ -113,6 +116,8 @@ export type McpConfigFile = z.input<typeof McpConfigFile>;
 
 export interface StdioServerSpec {
   name: string;
+  /** The server's circuit breaker settings (defaults when absent). */
+  breaker?: BreakerSettings;
   transport: 'stdio';
   command: string;
   args: string[];
@@ -122,6 +127,8 @@ export interface StdioServerSpec {
 
 export interface HttpServerSpec {
   name: string;
+  /** The server's circuit breaker settings (defaults when absent). */
+  breaker?: BreakerSettings;
   transport: 'http';
   url: URL;
   headers: Record<string, string>;
@@ -216,7 +223,7 @@ export function parseMcpConfig(raw: unknown, options: ParseMcpConfigOptions = {}
       const oauth = entry.oauth && expandOAuth(entry.oauth, expander, `${at}.oauth`);
       if (url) {
         registerUrlSecrets(url, `mcpServers.${name}.url`);
-        servers[name] = { name, transport: 'http', url, headers, ...(oauth && { oauth }) };
+        servers[name] = { name, transport: 'http', url, headers, breaker: breakerSettings(entry.breaker), ...(oauth && { oauth }) };
       }
     } else {
       const command = expander.expand(entry.command!, `${at}.command`);
@@ -228,6 +235,7 @@ export function parseMcpConfig(raw: unknown, options: ParseMcpConfigOptions = {}
         args: (entry.args ?? []).map((arg, i) => expander.expand(arg, `${at}.args[${i}]`)),
         env: expander.expandMap(entry.env, `${at}.env`),
         cwd: path.resolve(baseDir, entry.cwd === undefined ? '.' : expander.expand(entry.cwd, `${at}.cwd`)),
+        breaker: breakerSettings(entry.breaker),
       };
     }
   }

@@ -15,6 +15,8 @@ export const ToolCallOutcome = z.object({
   /** The tool's result: its structured content, else its text (parsed when it is JSON). */
   result: z.unknown().optional(),
   error: z.object({ type: z.string(), message: z.string() }).optional(),
+  /** A failed call's entry in the dead-letter queue (`orchestra dlq show <id>`). */
+  deadLetterId: z.string().optional(),
 });
 
 export const CallToolsResult = z.object({

@@ -53,6 +53,11 @@ export const ToolErrorType = {
   ServerUnavailable: 'ServerUnavailable',
   /** The connection dropped while the request was in flight (e.g. the server process died). Retryable. */
   ConnectionLost: 'ConnectionLost',
+  /**
+   * The server's circuit breaker is open (src/mcp/breaker/): nothing was sent. Retryable, with `nextRetryDelay` set to
+   * when the breaker may half-open; a workflow with a fallback lists it in `ROUTE_AROUND_OPEN_BREAKER` instead.
+   */
+  BreakerOpen: 'BreakerOpen',
 } as const;
 export type ToolErrorType = (typeof ToolErrorType)[keyof typeof ToolErrorType];
 
@@ -64,6 +69,9 @@ export const NON_RETRYABLE_TOOL_ERRORS: string[] = [
   ToolErrorType.AccessDenied,
   ToolErrorType.FileNotFound,
 ];
+
+/** Add to a call's non-retryable types when the workflow has a fallback: an open breaker then fails the call at once. */
+export const ROUTE_AROUND_OPEN_BREAKER: string[] = [ToolErrorType.BreakerOpen];
 
 export function toolSafety(annotations: ToolAnnotations | undefined, hasIdempotencyKey: boolean): ToolSafety {
   if (annotations?.readOnlyHint === true) return 'read-only';

@@ -2,10 +2,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
+import { Breakers } from '../mcp/breaker/breakers.js';
 import type { LoadMcpConfigOptions } from '../mcp/config.js';
 import { llmSamplingHandler } from '../mcp/sampling.js';
 import { McpPool } from '../mcp/pool.js';
 import { ensureSandbox } from '../mcp/sandbox.js';
+import { MAX_HEARTBEAT_THROTTLE_INTERVAL, STICKY_QUEUE_SCHEDULE_TO_START_TIMEOUT } from '../shared/recovery.js';
 import { TASK_QUEUE } from '../shared/task-queues.js';
 
 export const workflowsPath = path.join(path.dirname(fileURLToPath(import.meta.url)), '../workflows/index.ts');
@@ -29,9 +31,13 @@ export async function createWorker(options: OrchestraWorkerOptions): Promise<Wor
     namespace: options.namespace,
     taskQueue: options.taskQueue ?? TASK_QUEUE,
     ...(bundlePath ? { workflowBundle: { codePath: path.resolve(bundlePath) } } : { workflowsPath }),
-    activities: createActivities(options.activityDeps),
+    // Every tool call goes through its server's circuit breaker, shared with the other workers of this host.
+    activities: createActivities({ breakers: Breakers.forPool(options.activityDeps.mcp), ...options.activityDeps }),
     // In-flight activities get this long to finish after SIGINT/SIGTERM before they are cancelled.
     shutdownGraceTime: '10 seconds',
+    // A task for a workflow this worker cached waits this long for it before any worker may take it (see recovery.ts).
+    stickyQueueScheduleToStartTimeout: STICKY_QUEUE_SCHEDULE_TO_START_TIMEOUT,
+    maxHeartbeatThrottleInterval: MAX_HEARTBEAT_THROTTLE_INTERVAL,
     ...options.overrides,
   });
 }
@@ -49,5 +55,9 @@ export async function openToolPool(config: LoadMcpConfigOptions = {}): Promise<M
     handlers: { sampling: llmSamplingHandler() }, // servers may sample the configured LLM (none configured: not offered)
   });
   await ensureSandbox();
+  // Start the servers now rather than on the first call: a worker that replaces a dead one takes over its calls at once.
+  for (const server of pool.serverNames) {
+    pool.connection(server).catch((err: unknown) => logger.warn(`MCP server "${server}" did not start: ${(err as Error).message}`, { sdkComponent: 'mcp' }));
+  }
   return pool;
 }

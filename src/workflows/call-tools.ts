@@ -1,13 +1,17 @@
-import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, isCancellation } from '@temporalio/workflow';
 import { CallToolsInput, type CallToolsResult } from '../schemas/call-tools.js';
 import { describeToolCall } from '../shared/tool-call.js';
+import { retryPolicyFor } from '../shared/tool-retry.js';
+import { deadLetter } from './support/dead-letters.js';
 import { parseInput } from './support/input.js';
 import { ProgressReporter } from './support/progress.js';
 import { callTool } from './support/tools.js';
 
 /**
  * Calls MCP tools as durable activities, one after another: the smallest way to put any configured server's tools
- * under Temporal's retries, timeouts and history (`orchestra run callTools --input '{"calls":[…]}'`).
+ * under Temporal's retries, timeouts and history (`orchestra run callTools --input '{"calls":[…]}'`). A call that fails
+ * for good (retries spent, or refused) is recorded in the dead-letter queue before the run stops or goes on, so a
+ * person can correct and redrive it (`orchestra dlq`).
  */
 export async function callTools(raw: CallToolsInput): Promise<CallToolsResult> {
   const input = parseInput(CallToolsInput, raw);
@@ -21,9 +25,12 @@ export async function callTools(raw: CallToolsInput): Promise<CallToolsResult> {
       const result = await callTool(call);
       outcomes.push({ call: name, ok: true, result });
     } catch (err) {
-      if (input.stopOnError || !(err instanceof ActivityFailure)) throw err;
+      if (!(err instanceof ActivityFailure) || isCancellation(err)) throw err;
+      const retry = retryPolicyFor(undefined, call.idempotencyKey !== undefined); // what callTool ran it with
+      const deadLetterId = await deadLetter({ step: `call ${index + 1}: ${name}`, call, retry }, err);
+      if (input.stopOnError) throw err;
       const cause = err.cause instanceof ApplicationFailure ? err.cause : undefined;
-      outcomes.push({ call: name, ok: false, error: { type: cause?.type ?? 'ActivityFailure', message: cause?.message ?? err.message } });
+      outcomes.push({ call: name, ok: false, error: { type: cause?.type ?? 'ActivityFailure', message: cause?.message ?? err.message }, deadLetterId });
     }
   }
 

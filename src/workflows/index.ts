@@ -20,3 +20,4 @@ export { dataAgent } from './data-agent.js';
 export { resourcePool } from './resource-pool.js';
 export { syncBranches } from './sync-branches.js';
 export { syncBranch } from './sync-branch.js';
+export { redrive } from './redrive.js';

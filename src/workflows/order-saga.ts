@@ -9,6 +9,7 @@ import { NON_RETRYABLE_TOOL_ERRORS, retryPolicyFor } from '../shared/tool-retry.
 import { COMPENSATION_RETRY, Compensations, nothingToUndo, type SagaStep } from './support/compensations.js';
 import { parseInput } from './support/input.js';
 import { ProgressReporter } from './support/progress.js';
+import { deadLetter } from './support/dead-letters.js';
 import { stepKey, store } from './support/tools.js';
 import { businessFailure } from '../shared/business-failure.js';
 
@@ -145,9 +146,18 @@ function storeStep<T>(name: string, tool: string, args: Record<string, unknown>,
   };
 }
 
-/** A compensating store write, with its own idempotency key and the bounded compensation retries. */
-function undo<T>(name: string, tool: string, args: Record<string, unknown>, summary: string): Promise<T> {
-  return store<T>(tool, args, { idempotencyKey: stepKey(name), retry: COMPENSATION_RETRY, summary });
+/**
+ * A compensating store write, with its own idempotency key and the bounded compensation retries. An undo that still
+ * fails is recorded in the dead-letter queue (a person corrects and redrives it), then reported as failed.
+ */
+async function undo<T>(name: string, tool: string, args: Record<string, unknown>, summary: string): Promise<T> {
+  const idempotencyKey = stepKey(name);
+  try {
+    return await store<T>(tool, args, { idempotencyKey, retry: COMPENSATION_RETRY, summary });
+  } catch (err) {
+    await deadLetter({ step: name, call: { server: 'store', tool, args, idempotencyKey }, retry: COMPENSATION_RETRY }, err);
+    throw err;
+  }
 }
 
 /**

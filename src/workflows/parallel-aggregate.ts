@@ -304,7 +304,7 @@ class FanOut implements Stoppable {
 async function runBranch(branch: NamedBranch, settings: FanOutSettings): Promise<unknown> {
   const budget = toDuration(branch.timeout ?? settings.branchTimeout);
   // The branch's timeout governs every attempt too (not the activity proxies' 1-minute start-to-close): one attempt may
-  // use the whole budget. A tool call keeps its 20 s heartbeat timeout, which only notices a dead worker sooner: the
+  // use the whole budget. A tool call keeps its short heartbeat timeout (src/shared/recovery.ts), which only notices a dead worker sooner: the
   // activity heartbeats while its request is in flight.
   const timeouts = { scheduleToCloseTimeout: budget, startToCloseTimeout: budget };
   const retry = branch.retry ?? settings.retry;
@@ -324,6 +324,7 @@ async function runBranch(branch: NamedBranch, settings: FanOutSettings): Promise
   const result = await callTool(call, {
     readOnly: branch.readOnly,
     summary: `${describeToolCall(call)} — branch ${branch.id}`,
+    hasFallback: true, // an open breaker fails the branch at once; the tolerance rule decides what that means
     ...timeouts,
     retry: { ...retryPolicyFor(branch.readOnly ? { readOnlyHint: true } : undefined, true), ...retryPolicy(retry) },
   });

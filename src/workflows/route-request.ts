@@ -2,7 +2,8 @@ import { ActivityFailure, isCancellation, proxyActivities, upsertSearchAttribute
 import type { ToolActivities } from '../activities/mcp.js';
 import { RouteRequestInput, type RouteRequestResult } from '../schemas/route-request.js';
 import { ESCALATED, PRIORITY, ROUTE } from '../shared/search-attributes.js';
-import { retryPolicyFor } from '../shared/tool-retry.js';
+import { TOOL_CALL_HEARTBEAT_TIMEOUT } from '../shared/recovery.js';
+import { NON_RETRYABLE_TOOL_ERRORS, retryPolicyFor, ROUTE_AROUND_OPEN_BREAKER } from '../shared/tool-retry.js';
 import {
   classify,
   escalationCause,
@@ -25,7 +26,9 @@ interface Handled { result: HandlerResult; customer?: Customer }
 
 const files = proxyActivities<ToolActivities>({
   startToCloseTimeout: '1 minute',
-  retry: retryPolicyFor({ readOnlyHint: true }, false),
+  heartbeatTimeout: TOOL_CALL_HEARTBEAT_TIMEOUT,
+  // The handlers have a fallback response: an open breaker takes it at once instead of waiting for the server.
+  retry: { ...retryPolicyFor({ readOnlyHint: true }, false), nonRetryableErrorTypes: [...NON_RETRYABLE_TOOL_ERRORS, ...ROUTE_AROUND_OPEN_BREAKER] },
 });
 
 /**
@@ -130,7 +133,8 @@ const FALLBACK_RESPONSE: Record<RequestType, string> = {
 };
 
 async function readMessage(path: string): Promise<string> {
-  return files.fsReadTextFile.executeWithOptions({ summary: `filesystem.read_text_file path=${path}` }, [{ path }]);
+  // No fallback for the message itself: an open breaker delays this read until the filesystem server may be probed.
+  return files.fsReadTextFile.executeWithOptions({ summary: `filesystem.read_text_file path=${path}`, retry: retryPolicyFor({ readOnlyHint: true }, false) }, [{ path }]);
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -141,7 +145,7 @@ const handlers: Record<RequestType, (request: string, c: Classification, custome
   async customer_service(_request, _c, customerId) {
     let customer: Customer | undefined;
     if (customerId) {
-      const found = await store<{ customer: Customer }>('get_customer', { customer_id: customerId }, { readOnly: true });
+      const found = await store<{ customer: Customer }>('get_customer', { customer_id: customerId }, { readOnly: true, hasFallback: true });
       customer = { id: found.customer.id, name: found.customer.name, tier: found.customer.tier, region: found.customer.region };
     }
     return {
@@ -177,7 +181,7 @@ const handlers: Record<RequestType, (request: string, c: Classification, custome
   async sales_inquiry(request) {
     const catalogue = await store<{ rows: Array<{ sku: string; name: string; category: string; price: number; in_stock: number }> }>('query', {
       sql: 'SELECT sku, name, category, price, in_stock FROM product_catalog ORDER BY category, price',
-    }, { readOnly: true, summary: 'store.query product_catalog' });
+    }, { readOnly: true, hasFallback: true, summary: 'store.query product_catalog' });
     return {
       result: {
         type: 'sales_inquiry',
@@ -193,7 +197,7 @@ const handlers: Record<RequestType, (request: string, c: Classification, custome
   async data_analysis() {
     const monthly = await store<{ rows: Array<{ month: string; orders: number; revenue: number }> }>('query', {
       sql: 'SELECT month, SUM(orders) AS orders, SUM(revenue) AS revenue FROM historical_data GROUP BY month ORDER BY month',
-    }, { readOnly: true, summary: 'store.query historical_data by month' });
+    }, { readOnly: true, hasFallback: true, summary: 'store.query historical_data by month' });
     return { result: { type: 'data_analysis', action: 'Data analysis completed', monthly: monthly.rows, insights: trendInsights(monthly.rows) } };
   },
 

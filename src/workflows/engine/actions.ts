@@ -55,7 +55,9 @@ export async function callStep(step: Step, input: unknown, path: string): Promis
     args: (input ?? {}) as Record<string, unknown>,
     ...(step.readOnly ? {} : { idempotencyKey: stepKey(path) }),
   };
-  const result = await callTool(call, { readOnly: step.readOnly, summary: summaryOf(path, describeToolCall(call)), ...options });
+  // A step with a `catch` (or allowed to fail) has a fallback: an open breaker sends it there at once.
+  const hasFallback = step.catch !== undefined || step.continueOnFailure === true;
+  const result = await callTool(call, { readOnly: step.readOnly, summary: summaryOf(path, describeToolCall(call)), hasFallback, ...options });
   return result; // the server's structured answer, else its text parsed as JSON, else the text (shared/tool-result.ts)
 }
 

@@ -6,11 +6,12 @@ import { patched, proxyActivities, workflowInfo, type ActivityOptions } from '@t
 import type { ToolActivities } from '../../activities/mcp.js';
 import { describeToolCall, type ToolCall } from '../../shared/tool-call.js';
 import { recordedToolResult, type ToolResult } from '../../shared/tool-result.js';
-import { retryPolicyFor } from '../../shared/tool-retry.js';
+import { TOOL_CALL_HEARTBEAT_TIMEOUT } from '../../shared/recovery.js';
+import { retryPolicyFor, ROUTE_AROUND_OPEN_BREAKER } from '../../shared/tool-retry.js';
 
 const activities = proxyActivities<ToolActivities>({
   startToCloseTimeout: '1 minute',
-  heartbeatTimeout: '20 seconds',
+  heartbeatTimeout: TOOL_CALL_HEARTBEAT_TIMEOUT,
 });
 
 export type CallOptions = Omit<ActivityOptions, 'summary'> & {
@@ -19,6 +20,9 @@ export type CallOptions = Omit<ActivityOptions, 'summary'> & {
   /** The step in words (`charge $59.97 to cust-012`): the Web UI shows `store.charge_payment — charge $59.97 to cust-012`.
    * Without it, the server, tool and key argument (`store.get_customer customer_id=cust-001`). */
   summary?: string;
+  /** The caller has a fallback (a tolerated branch failure, a `catch` step, a fallback response): while the server's
+   * circuit breaker is open the call fails at once (`BreakerOpen`) instead of waiting for the breaker to half-open. */
+  hasFallback?: boolean;
 };
 
 export type { ToolResult };
@@ -26,10 +30,11 @@ export { toolText } from '../../shared/tool-result.js';
 
 /** Calls a tool of a configured MCP server as a durable activity; returns its result (one clean value). */
 export async function callTool(call: ToolCall, options: CallOptions = {}): Promise<ToolResult> {
-  const { readOnly, summary, ...activityOptions } = options;
+  const { readOnly, summary, hasFallback, retry, ...activityOptions } = options;
+  const policy = retry ?? retryPolicyFor(readOnly ? { readOnlyHint: true } : undefined, call.idempotencyKey !== undefined);
   return recordedToolResult(await activities.callTool.executeWithOptions({
     summary: summaryOf(call, summary),
-    retry: retryPolicyFor(readOnly ? { readOnlyHint: true } : undefined, call.idempotencyKey !== undefined),
+    retry: hasFallback ? { ...policy, nonRetryableErrorTypes: [...policy.nonRetryableErrorTypes ?? [], ...ROUTE_AROUND_OPEN_BREAKER] } : policy,
     ...activityOptions,
   }, [call]));
 }
