@@ -10,13 +10,18 @@ import { Orchestra, TemporalUnreachableError } from './client/api.js';
 import { printOutcomes, runDemos } from './demo/run-demo.js';
 import { demoRuns } from './demo/runs.js';
 import { LOCAL_UI_PORT, temporalTarget } from './runtime/connection.js';
-import { installRuntime } from './runtime/logging.js';
 import { startDevServer } from './runtime/dev-server.js';
 import { orchestraHome } from './runtime/paths.js';
 import { registerSearchAttributes } from './runtime/search-attributes.js';
+import { startObservability } from './observability/startup.js';
+import { tracingClientInterceptors } from './observability/tracing.js';
 import { createWorker, openToolPool } from './workers/worker.js';
 
-installRuntime({ file: path.join(orchestraHome(), 'logs', 'worker.jsonl') }); // must precede the server and worker
+// The runtime (logs, SDK metrics), Orchestra's metrics endpoint and the tracer: before the server and worker.
+const observability = await startObservability({ file: path.join(orchestraHome(), 'logs', 'worker.jsonl') }).catch((err: unknown) => {
+  console.error(`orchestra: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(2);
+});
 const once = process.argv.includes('--once');
 const target = temporalTarget();
 const mcp = await openToolPool().catch((err: unknown) => {
@@ -35,7 +40,7 @@ if (target.configured) {
     process.exit(3);
   });
   connection = await NativeConnection.connect(target.connectionOptions);
-  client = new Client({ connection: clientConnection, namespace: target.namespace });
+  client = new Client({ connection: clientConnection, namespace: target.namespace, interceptors: { workflow: tracingClientInterceptors() } });
   await registerSearchAttributes(clientConnection, target.namespace).catch((err: unknown) =>
     console.error(`orchestra: could not register Orchestra's search attributes (${String(err)}); register them on the cluster ` +
       '(Temporal Cloud: tcld namespace search-attributes add) or filtering by them will not work'));
@@ -52,7 +57,7 @@ if (target.configured) {
     process.exit(1);
   });
   connection = env.nativeConnection;
-  client = env.client;
+  client = new Client({ connection: env.connection, namespace: target.namespace, interceptors: { workflow: tracingClientInterceptors() } });
   teardown = () => env.teardown();
 }
 
@@ -62,6 +67,7 @@ const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').
 
 const demo = async () => {
   log(`orchestra: worker running (logs: ${path.join(orchestraHome(), 'logs', 'worker.jsonl')}); starting the demo runs …`);
+  for (const line of observability.lines) log(`orchestra: ${line}`);
   const outcomes = await runDemos(orchestra, demoRuns(stamp));
   printOutcomes(outcomes, log);
   return outcomes;
@@ -84,6 +90,7 @@ try {
   exitCode = 1;
 } finally {
   await mcp.close();
+  await observability.close();
   await teardown();
 }
 process.exit(exitCode);

@@ -20,6 +20,7 @@ import type { ValidateFunction } from 'ajv';
 import { ErrorCode, McpError, type Progress } from '@modelcontextprotocol/sdk/types.js';
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import { isConnectionFailure, ServerUnavailableError, UnknownServerError, type CallToolResult, type McpPool, type Tool } from '../mcp/pool.js';
+import { observeToolCall } from '../observability/tool-calls.js';
 import { toMs } from '../schemas/common.js';
 import { redact, redactDeep, redactError, redactSecrets } from '../shared/redact.js';
 import { ToolCall, type ParsedToolCall } from '../shared/tool-call.js';
@@ -164,7 +165,9 @@ async function runToolCall(pool: McpPool, raw: ToolCall, defaultTimeoutMs: numbe
   let result: CallToolResult;
   const keepAlive = startKeepAlive(ctx);
   try {
-    result = await pool.callTool(call.server, { name: call.tool, arguments: args }, requestOptions(ctx, call, startedAt, defaultTimeoutMs, keepAlive));
+    // Traced and counted (src/observability): the trace context travels to the server in the request's `_meta`.
+    result = await observeToolCall(call.server, call.tool, (meta) => pool.callTool(call.server, { name: call.tool, arguments: args, _meta: meta },
+      requestOptions(ctx, call, startedAt, defaultTimeoutMs, keepAlive)), () => Boolean(ctx?.cancellationSignal.aborted));
   } catch (err) {
     if (ctx?.cancellationSignal.aborted) throw cancellation(ctx);
     const { failure, applied } = failureForException(err, label);

@@ -8,6 +8,7 @@ import {
 } from '@temporalio/client';
 import type { History } from '@temporalio/common/lib/proto-utils.js';
 import type { z } from 'zod';
+import { flushTracing, tracingClientInterceptors } from '../observability/tracing.js';
 import { runUrl, temporalTarget, type TemporalTarget } from '../runtime/connection.js';
 import { catalog, isWorkflowType, type WorkflowType } from '../schemas/catalog.js';
 import type { Progress } from '../shared/progress.js';
@@ -69,7 +70,9 @@ export class Orchestra {
     } catch (err) {
       throw new TemporalUnreachableError(target.address, err);
     }
-    return new Orchestra(new Client({ connection, namespace: target.namespace }), target, connection);
+    // Traced: each start, signal, update and query is a span, and the run joins its trace (src/observability).
+    const client = new Client({ connection, namespace: target.namespace, interceptors: { workflow: tracingClientInterceptors() } });
+    return new Orchestra(client, target, connection);
   }
 
   /** Wraps an existing client (tests, the demo runner). */
@@ -236,6 +239,7 @@ export class Orchestra {
   }
 
   async close(): Promise<void> {
+    await flushTracing();
     await this.owned?.close();
   }
 }

@@ -10,6 +10,7 @@ import { describeError } from '../demo/run-demo.js';
 import { InvalidInputError, TemporalUnreachableError, UnknownWorkflowError } from './api.js';
 import { catalogCommands } from './commands/catalog.js';
 import { inspectCommands } from './commands/inspect.js';
+import { observeCommands } from './commands/observe.js';
 import { runCommands } from './commands/runs.js';
 import { steerCommands } from './commands/steer.js';
 import { CliError, err } from './output.js';
@@ -20,7 +21,7 @@ export function buildProgram(): Command {
     .description('Start, follow and steer Orchestra workflows on Temporal')
     .showHelpAfterError()
     .exitOverride();
-  for (const register of [catalogCommands, runCommands, inspectCommands, steerCommands, addDefinitionCommands]) register(program);
+  for (const register of [catalogCommands, runCommands, inspectCommands, observeCommands, steerCommands, addDefinitionCommands]) register(program);
   return program;
 }
 

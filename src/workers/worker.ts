@@ -5,9 +5,15 @@ import { createActivities, type ActivityDeps } from '../activities/index.js';
 import type { LoadMcpConfigOptions } from '../mcp/config.js';
 import { McpPool } from '../mcp/pool.js';
 import { ensureSandbox } from '../mcp/sandbox.js';
+import { WORKFLOW_INTERCEPTOR_MODULES } from '../observability/tracing.js';
+import { withObservability } from '../observability/worker-options.js';
 import { TASK_QUEUE } from '../shared/task-queues.js';
 
 export const workflowsPath = path.join(path.dirname(fileURLToPath(import.meta.url)), '../workflows/index.ts');
+
+/** What every workflow bundle is built from (worker start, `npm run build:workflows`, tests, replay): the workflows and
+ * the tracing interceptors that run inside them. */
+export const workflowBundleOptions = { workflowsPath, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES };
 
 export interface OrchestraWorkerOptions {
   connection: NativeConnection;
@@ -23,7 +29,7 @@ export interface OrchestraWorkerOptions {
 /** A worker that runs every Orchestra workflow and activity on one task queue. */
 export async function createWorker(options: OrchestraWorkerOptions): Promise<Worker> {
   const bundlePath = options.workflowBundlePath ?? process.env.ORCHESTRA_WORKFLOW_BUNDLE;
-  return Worker.create({
+  return Worker.create(withObservability({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue ?? TASK_QUEUE,
@@ -32,7 +38,7 @@ export async function createWorker(options: OrchestraWorkerOptions): Promise<Wor
     // In-flight activities get this long to finish after SIGINT/SIGTERM before they are cancelled.
     shutdownGraceTime: '10 seconds',
     ...options.overrides,
-  });
+  })); // traces and metrics: src/observability
 }
 
 /**

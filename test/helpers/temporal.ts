@@ -22,7 +22,8 @@ import { resolveExecutable, TEMPORAL_TEST_SERVER } from '../../src/runtime/binar
 import { startDevServer } from '../../src/runtime/dev-server.js';
 import { registerSearchAttributes } from '../../src/runtime/search-attributes.js';
 import { installRuntime } from '../../src/runtime/logging.js';
-import { workflowsPath } from '../../src/workers/worker.js';
+import { withObservability } from '../../src/observability/worker-options.js';
+import { workflowBundleOptions } from '../../src/workers/worker.js';
 
 installRuntime({ level: 'ERROR' });
 
@@ -118,7 +119,7 @@ export function readStore<T>(deps: TestDeps, read: (db: Database.Database) => T)
 let bundle: Promise<WorkflowBundle> | undefined;
 /** The workflow bundle, built once per test process (bundling takes seconds; every worker in a file reuses it). */
 export function workflowBundle(): Promise<WorkflowBundle> {
-  bundle ??= bundleWorkflowCode({ workflowsPath, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } });
+  bundle ??= bundleWorkflowCode({ ...workflowBundleOptions, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } });
   return bundle;
 }
 
@@ -139,14 +140,14 @@ export async function withWorker<T>(
   options: { activities?: object; worker?: Partial<WorkerOptions> } = {},
 ): Promise<T> {
   const taskQueue = `test-${randomUUID()}`;
-  const worker = await Worker.create({
+  const worker = await Worker.create(withObservability({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
     workflowBundle: await workflowBundle(),
     activities: options.activities ?? createActivities(deps),
     ...options.worker,
-  });
+  }));
   const orchestra = Orchestra.fromClient(env.client);
   return worker.runUntil(fn({ taskQueue, orchestra, worker }));
 }
