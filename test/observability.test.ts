@@ -14,10 +14,12 @@ import { z } from 'zod';
 import { createActivities } from '../src/activities/index.js';
 import type { TimelineStep } from '../src/client/timeline.js';
 import { McpPool } from '../src/mcp/pool.js';
+import { DECIDE_UPDATE } from '../src/shared/approval.js';
 import { serveMetrics } from '../src/observability/endpoints.js';
 import { registry } from '../src/observability/metrics.js';
 import { readSpans, type StoredSpan } from '../src/observability/span-file.js';
 import { orchestraCli } from './helpers/cli.js';
+import { eventually } from './helpers/eventually.js';
 import { tempDir } from './helpers/mcp.js';
 import { useTemporal, withWorker, type WorkerRun } from './helpers/temporal.js';
 
@@ -39,6 +41,12 @@ function tracedServer() {
     void mcp.connect(transport).then(() => transport.handleRequest(req, res));
   });
   return { server, seen };
+}
+
+/** A metric's current value in this process's registry (0 when it has no such series yet). */
+async function value(name: string, labels = ''): Promise<number> {
+  const line = (await registry.metrics()).split('\n').find((l) => l.startsWith(`${name}${labels ? `{${labels}}` : ''} `));
+  return line ? Number(line.split(' ').at(-1)) : 0;
 }
 
 describe('observability: traces, timeline, stats and metrics of a run', () => {
@@ -97,7 +105,7 @@ describe('observability: traces, timeline, stats and metrics of a run', () => {
       assert.match(lines[1], /START\s+DURATION\s+STATUS\s+SPAN/);
       assert.match(tree.stdout, /\+0 ms\s+\d[\d.]* m?s\s+ok\s+StartWorkflow:callTools\n/);
       assert.match(tree.stdout, /ok\s+└─ RunWorkflow:callTools\n/);
-      assert.match(tree.stdout, /ok {6}│ {2}├─ StartActivity:callTool\n.*\n.*ok {6}│ {5}└─ MCP traced\.whoami\n/);
+      assert.match(tree.stdout, /ok\s+├─ StartActivity:callTool\n.*\n.*ok\s+│ {5}└─ MCP traced\.whoami\n/);
 
       const missing = await cli(['trace', 'no-such-run']);
       assert.equal(missing.code, 2);
@@ -138,11 +146,41 @@ describe('observability: traces, timeline, stats and metrics of a run', () => {
     });
   });
 
+  it('counts what workflows report: approvals pending then decided, saga compensations, fan-out branches', async () => {
+    await withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
+      const access = await orchestra.start('accessRequest', { request: 'admin access to the billing console', requester: 'ada@example.com' }, { taskQueue });
+      await eventually(async () => assert.equal((await orchestra.progress(access.workflowId)).state, 'waiting'), { what: 'the approval to be pending' });
+      await eventually(async () => assert.equal(await value('orchestra_approvals_pending'), 1), { what: 'the pending approval to be counted' });
+      await orchestra.update(access.workflowId, DECIDE_UPDATE, [{ decision: 'approved', approver: 'Grace Hopper' }]);
+      await orchestra.result(access.workflowId);
+      assert.equal(await value('orchestra_approvals_pending'), 0);
+      assert.equal(await value('orchestra_approvals_total', 'decision="approved"'), 1);
+
+      // Over the customer's credit limit: the saga undoes what it did (a real compensation per step).
+      const saga = await orchestra.execute('orderSaga', {
+        orderId: 'ord-metrics', customer: { id: 'cust-012', name: 'Bluth Banana Stand', email: 'money@bluth.example' },
+        items: [{ sku: 'WIDGET-001', quantity: 3 }],
+        shippingAddress: { name: 'Bluth', street: '1 Pier', city: 'Newport Beach', postalCode: '92660', country: 'US' },
+      }, { taskQueue }) as { status: string; compensations: Array<{ status: string }> };
+      assert.equal(saga.status, 'compensated');
+      const undone = saga.compensations.filter((c) => c.status === 'compensated').length;
+      assert.ok(undone >= 1);
+      assert.equal(await value('orchestra_compensations_total', 'pattern="orderSaga",outcome="compensated"'), undone);
+
+      await orchestra.execute('parallelAggregate', { minSuccessRatio: 0.5, branches: [
+        { kind: 'tool', server: 'store', tool: 'get_customer', args: { customer_id: 'cust-001' } },
+        { kind: 'tool', server: 'store', tool: 'get_customer', args: { customer_id: 'cust-404' } },
+      ] }, { taskQueue });
+      assert.equal(await value('orchestra_branches_total', 'pattern="parallelAggregate",outcome="completed"'), 1);
+      assert.equal(await value('orchestra_branches_total', 'pattern="parallelAggregate",outcome="failed"'), 1);
+    });
+  });
+
   it('counts and times tool calls by server, tool and outcome on the metrics endpoint', async () => {
-    const text = await registry.metrics();
-    assert.match(text, /orchestra_tool_calls_total\{server="traced",tool="whoami",outcome="ok"\} 1/);
-    assert.match(text, /orchestra_tool_calls_total\{server="store",tool="get_customer",outcome="tool_error"\} 1/);
-    assert.match(text, /orchestra_tool_call_duration_seconds_count\{server="traced",tool="whoami",outcome="ok"\} 1/);
+    // Earlier tests here called traced.whoami once, and asked the store for the unknown cust-404 (a business error).
+    assert.equal(await value('orchestra_tool_calls_total', 'server="traced",tool="whoami",outcome="ok"'), 1);
+    assert.ok(await value('orchestra_tool_calls_total', 'server="store",tool="get_customer",outcome="tool_error"') >= 1);
+    assert.equal(await value('orchestra_tool_call_duration_seconds_count', 'server="traced",tool="whoami",outcome="ok"'), 1);
     const endpoint = await serveMetrics(0);
     try {
       const scraped = await (await fetch(endpoint.url)).text();
