@@ -19,6 +19,9 @@ for (const tool of [TEMPORAL_CLI, TEMPORAL_TEST_SERVER]) {
 // Tests' spans go to a scratch file, not the user's trace file (a test that reads traces names its own).
 const scratchSpans = path.join(os.tmpdir(), `orchestra-test-spans-${process.pid}.jsonl`);
 process.env.ORCHESTRA_TRACE_FILE ??= scratchSpans;
+// Worker processes under test serve metrics on a free port, and no SDK endpoint (fixed ports would clash).
+process.env.ORCHESTRA_METRICS_PORT ??= '0';
+process.env.ORCHESTRA_SDK_METRICS_PORT ??= 'off';
 
 const filter = process.argv.slice(2);
 const files = fs.readdirSync(path.join(projectRoot, 'test'), { recursive: true, encoding: 'utf8' })

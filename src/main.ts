@@ -15,7 +15,8 @@ import { orchestraHome } from './runtime/paths.js';
 import { registerSearchAttributes } from './runtime/search-attributes.js';
 import { startObservability } from './observability/startup.js';
 import { tracingClientInterceptors } from './observability/tracing.js';
-import { createWorker, openToolPool } from './workers/worker.js';
+import { createWorkers, runWorkers } from './workers/pool.js';
+import { openToolPool } from './workers/worker.js';
 
 // The runtime (logs, SDK metrics), Orchestra's metrics endpoint and the tracer: before the server and worker.
 const observability = await startObservability({ file: path.join(orchestraHome(), 'logs', 'worker.jsonl') }).catch((err: unknown) => {
@@ -61,7 +62,7 @@ if (target.configured) {
   teardown = () => env.teardown();
 }
 
-const worker = await createWorker({ connection, namespace: target.namespace, activityDeps: { mcp } });
+const workers = await createWorkers({ connection, namespace: target.namespace, activityDeps: { mcp } }); // every queue
 const orchestra = Orchestra.fromClient(client, target);
 const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-').toLowerCase();
 
@@ -76,10 +77,10 @@ const demo = async () => {
 let exitCode = 0;
 try {
   if (once) {
-    const outcomes = await worker.runUntil(demo());
+    const outcomes = (await runWorkers(workers, demo()))!;
     exitCode = outcomes.some((o) => o.status === 'FAILED') ? 1 : 0;
   } else {
-    const running = worker.run();
+    const running = runWorkers(workers);
     await demo();
     log(`\norchestra: serving — browse the runs at ${target.uiUrl ?? 'your Temporal Web UI'}. Ctrl-C stops.`);
     await running; // resolves after SIGINT/SIGTERM: the SDK shuts the worker down gracefully

@@ -13,6 +13,7 @@ import { inspectCommands } from './commands/inspect.js';
 import { observeCommands } from './commands/observe.js';
 import { runCommands } from './commands/runs.js';
 import { steerCommands } from './commands/steer.js';
+import { workerCommands } from './commands/worker.js';
 import { CliError, err } from './output.js';
 import { addDefinitionCommands } from './definition-commands.js';
 
@@ -21,7 +22,7 @@ export function buildProgram(): Command {
     .description('Start, follow and steer Orchestra workflows on Temporal')
     .showHelpAfterError()
     .exitOverride();
-  for (const register of [catalogCommands, runCommands, inspectCommands, observeCommands, steerCommands, addDefinitionCommands]) register(program);
+  for (const register of [catalogCommands, runCommands, inspectCommands, observeCommands, steerCommands, workerCommands, addDefinitionCommands]) register(program);
   return program;
 }
 

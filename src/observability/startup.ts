@@ -7,7 +7,9 @@ import { metricsSettings, sdkPrometheus, serveMetrics, urlOf, type MetricsServer
 import { setupTracing } from './tracing.js';
 
 export interface Observability {
-  /** `metrics: …`, `SDK metrics: …`, `traces: …` — for the process to print. */
+  /** Orchestra's metrics endpoint and the SDK's (absent when off), where traces go. */
+  endpoints: { metrics?: string; sdkMetrics?: string; traces: string };
+  /** The same as `metrics: …` and `traces: …` lines, for a process to print. */
   lines: string[];
   close(): Promise<void>;
 }
@@ -25,12 +27,17 @@ export async function startObservability(logging: LoggingOptions = {}): Promise<
     });
   }
   const destination = tracing.destination;
+  const endpoints = {
+    ...(server ? { metrics: server.url } : {}),
+    ...(settings.sdkPort !== undefined ? { sdkMetrics: urlOf(settings.host, settings.sdkPort) } : {}),
+    traces: destination.kind === 'file' ? destination.file : destination.kind === 'otlp' ? `OTLP to ${destination.endpoint}` : 'off',
+  };
   const lines = [
-    `metrics: ${server ? server.url : 'off'} (Orchestra), ${settings.sdkPort !== undefined ? urlOf(settings.host, settings.sdkPort) : 'off'} (Temporal SDK)`,
-    `traces: ${destination.kind === 'file' ? `${destination.file} (orchestra trace <workflowId>)`
-      : destination.kind === 'otlp' ? `OTLP to ${destination.endpoint}` : 'off'}`,
+    `metrics: ${endpoints.metrics ?? 'off'} (Orchestra), ${endpoints.sdkMetrics ?? 'off'} (Temporal SDK)`,
+    `traces: ${endpoints.traces}${destination.kind === 'file' ? ' (orchestra trace <workflowId>)' : ''}`,
   ];
   return {
+    endpoints,
     lines,
     close: async () => {
       await tracing.flush().catch(() => undefined);

@@ -6,6 +6,7 @@
  */
 import { proxyActivities } from '@temporalio/workflow';
 import type { GeneratedText, GenerateTextInput, LlmActivities } from '../../activities/llm.js';
+import { queueFor } from './queues.js';
 
 export const LLM_NOT_CONFIGURED = 'LlmNotConfigured';
 
@@ -22,5 +23,5 @@ const llm = proxyActivities<LlmActivities>({
 
 /** One generation, named in the Web UI by what it writes. */
 export function generateText(summary: string, input: GenerateTextInput): Promise<GeneratedText> {
-  return llm.generateText.executeWithOptions({ startToCloseTimeout: '90 seconds', summary }, [input]);
+  return llm.generateText.executeWithOptions({ startToCloseTimeout: '90 seconds', summary, taskQueue: queueFor('agents') }, [input]);
 }

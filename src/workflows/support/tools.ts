@@ -7,6 +7,7 @@ import type { ToolActivities } from '../../activities/mcp.js';
 import { describeToolCall, type ToolCall } from '../../shared/tool-call.js';
 import { recordedToolResult, type ToolResult } from '../../shared/tool-result.js';
 import { retryPolicyFor } from '../../shared/tool-retry.js';
+import { queueFor } from './queues.js';
 
 const activities = proxyActivities<ToolActivities>({
   startToCloseTimeout: '1 minute',
@@ -30,6 +31,7 @@ export async function callTool(call: ToolCall, options: CallOptions = {}): Promi
   return recordedToolResult(await activities.callTool.executeWithOptions({
     summary: summaryOf(call, summary),
     retry: retryPolicyFor(readOnly ? { readOnlyHint: true } : undefined, call.idempotencyKey !== undefined),
+    taskQueue: queueFor('tools'),
     ...activityOptions,
   }, [call]));
 }
