@@ -49,6 +49,8 @@ export interface StartOptions {
   /** Defaults to the workflow's readable id plus a unique suffix. */
   workflowId?: string;
   taskQueue?: string;
+  /** Temporal priority key (1 first … 5 last); default: the type's own from its input (routeRequest: by urgency). */
+  priorityKey?: number;
 }
 
 export interface StartedRun {
@@ -95,6 +97,7 @@ export class Orchestra {
     const parsed = this.validate(type, input);
     const workflowId = options.workflowId ?? spec.workflowId(parsed as never, uniqueSuffix());
     const oneRun = spec.oneRunPerId === true;
+    const priorityKey = options.priorityKey ?? spec.priorityKey?.(parsed as never);
     let runId: string;
     try {
       const handle = await this.client.workflow.start(type, {
@@ -104,6 +107,7 @@ export class Orchestra {
         staticSummary: spec.summary(parsed as never),
         staticDetails: spec.description,
         typedSearchAttributes: [{ key: PATTERN, value: type }],
+        ...(priorityKey !== undefined ? { priority: { priorityKey } } : {}),
         ...(oneRun ? { workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'REJECT_DUPLICATE' } as const : {}),
       });
       runId = handle.firstExecutionRunId;
