@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { optionalTsToDate } from '@temporalio/common/lib/time.js';
-import { Orchestra } from '../src/client/api.js';
+import { Orchestra, type StartedRun } from '../src/client/api.js';
 import { startDevServer } from '../src/runtime/dev-server.js';
 import { PRIORITY_KEY } from '../src/shared/priority.js';
 import { testDeps, withWorker, type TestDeps } from './helpers/temporal.js';
@@ -28,7 +28,7 @@ describe('task priority (local dev server)', () => {
   it('runs a CRITICAL request before LOW ones started earlier when the worker is saturated', async () => {
     const taskQueue = `priority-${randomUUID()}`;
     const orchestra = Orchestra.fromClient(env.client);
-    const low = [];
+    const low: StartedRun[] = [];
     for (let i = 0; i < 4; i += 1) {
       low.push(await orchestra.start('routeRequest', { request: `a question about my account, number ${i}`, customerId: 'cust-001' }, { taskQueue }));
     }
