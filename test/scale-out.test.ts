@@ -5,20 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import net from 'node:net';
 import { describe, it } from 'node:test';
 import { Orchestra } from '../src/client/api.js';
 import { eventually } from './helpers/eventually.js';
 import { useTemporal } from './helpers/temporal.js';
 import { prebuiltBundle, startWorkerProcess, type WorkerProcess } from './helpers/worker-process.js';
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { freePort } from './helpers/ports.js';
 
 interface Started { message: string; taskQueues: string[]; metrics: string; sdkMetrics?: string }
 

@@ -6,7 +6,6 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -16,18 +15,11 @@ import { DECIDE_UPDATE } from '../../src/shared/approval.js';
 import { projectRoot } from '../../src/runtime/paths.js';
 import { eventually } from '../helpers/eventually.js';
 import { testDeps, withWorker, type TestDeps } from '../helpers/temporal.js';
+import { freePort } from '../helpers/ports.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const noBrowser = fs.existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`;
 const SHOTS = path.join(projectRoot, 'test-results', 'browser');
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('the Temporal Web UI in a browser', { skip: noBrowser }, () => {
   let env: TestWorkflowEnvironment;
