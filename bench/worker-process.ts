@@ -20,7 +20,7 @@ import { McpPool } from '../src/mcp/pool.js';
 import { ensureSandbox } from '../src/mcp/sandbox.js';
 import { installRuntime } from '../src/runtime/logging.js';
 import { projectRoot } from '../src/runtime/paths.js';
-import { createWorker } from '../src/workers/worker.js';
+import { createWorkers, runWorkers } from '../src/workers/pool.js';
 
 export interface BenchWorkerConfig {
   address: string;
@@ -69,7 +69,8 @@ await prepareStore(mcp, config.home);
 await mcp.callTool('bench', { name: 'sleep', arguments: { ms: 0 } }); // starts the bench server before the clock runs
 
 const connection = await NativeConnection.connect({ address: config.address });
-const worker = await createWorker({
+// Every queue (workflows and each capability's activities), as `npm start` and `npm run worker` poll them.
+const workers = await createWorkers({
   connection,
   namespace: config.namespace,
   taskQueue: config.taskQueue,
@@ -78,7 +79,8 @@ const worker = await createWorker({
   overrides: config.overrides,
 });
 
-const running = worker.run();
+const [worker] = workers; // the workflows queue's worker: its settings are reported
+const running = runWorkers(workers);
 const o = worker.options as unknown as Record<string, unknown>;
 function slots(supplier: string): unknown {
   const s = (o.tuner as Record<string, { type: string; numSlots?: number }> | undefined)?.[supplier];

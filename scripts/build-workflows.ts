@@ -6,9 +6,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { projectRoot } from '../src/runtime/paths.js';
-import { workflowsPath } from '../src/workers/worker.js';
+import { workflowBundleOptions } from '../src/workers/worker.js';
 
-const { code } = await bundleWorkflowCode({ workflowsPath });
+const { code } = await bundleWorkflowCode(workflowBundleOptions);
 const out = path.join(projectRoot, 'dist', 'workflow-bundle.js');
 fs.mkdirSync(path.dirname(out), { recursive: true });
 fs.writeFileSync(out, code);

@@ -17,7 +17,8 @@ import { demoRuns, recordedOnlyRuns } from '../src/demo/runs.js';
 import { startDevServer } from '../src/runtime/dev-server.js';
 import { installRuntime } from '../src/runtime/logging.js';
 import { projectRoot } from '../src/runtime/paths.js';
-import { createWorker, openToolPool } from '../src/workers/worker.js';
+import { createWorkers, runWorkers } from '../src/workers/pool.js';
+import { openToolPool } from '../src/workers/worker.js';
 
 installRuntime({ level: 'WARN' });
 // A scratch home: the demo's store writes and files go there, not into the user's .orchestra.
@@ -26,11 +27,11 @@ const mcp = await openToolPool();
 const env = await startDevServer();
 const dir = path.join(projectRoot, 'test', 'histories');
 try {
-  const worker: Worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', activityDeps: { mcp } });
+  const workers: Worker[] = await createWorkers({ connection: env.nativeConnection, namespace: 'default', activityDeps: { mcp } });
   const orchestra = Orchestra.fromClient(env.client);
   const only = process.argv.slice(2);
   const runs = [...demoRuns('recorded'), ...recordedOnlyRuns('recorded')].filter((run) => !only.length || only.includes(run.type));
-  const outcomes = await worker.runUntil(runDemos(orchestra, runs));
+  const outcomes = (await runWorkers(workers, runDemos(orchestra, runs)))!;
   printOutcomes(outcomes);
   fs.mkdirSync(dir, { recursive: true });
   const record = async (workflowType: string, workflowId: string, runId?: string, suffix = '') => {

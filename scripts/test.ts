@@ -6,6 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { findLocal, TEMPORAL_CLI, TEMPORAL_TEST_SERVER } from '../src/runtime/binaries.js';
 import { projectRoot } from '../src/runtime/paths.js';
@@ -14,6 +15,13 @@ for (const tool of [TEMPORAL_CLI, TEMPORAL_TEST_SERVER]) {
   const found = findLocal(tool);
   if (found) process.env[tool.envVar] = found; // test processes skip the lookup
 }
+
+// Tests' spans go to a scratch file, not the user's trace file (a test that reads traces names its own).
+const scratchSpans = path.join(os.tmpdir(), `orchestra-test-spans-${process.pid}.jsonl`);
+process.env.ORCHESTRA_TRACE_FILE ??= scratchSpans;
+// Worker processes under test serve metrics on a free port, and no SDK endpoint (fixed ports would clash).
+process.env.ORCHESTRA_METRICS_PORT ??= '0';
+process.env.ORCHESTRA_SDK_METRICS_PORT ??= 'off';
 
 const filter = process.argv.slice(2);
 const files = fs.readdirSync(path.join(projectRoot, 'test'), { recursive: true, encoding: 'utf8' })
@@ -28,4 +36,5 @@ const result = spawnSync(process.execPath, [
   '--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`,
   `--test-timeout=${testTimeoutMs}`, ...files,
 ], { cwd: projectRoot, stdio: 'inherit' });
+fs.rmSync(scratchSpans, { force: true });
 process.exit(result.status ?? 1);

@@ -10,13 +10,19 @@ import { Orchestra, TemporalUnreachableError } from './client/api.js';
 import { printOutcomes, runDemos } from './demo/run-demo.js';
 import { demoRuns } from './demo/runs.js';
 import { LOCAL_UI_PORT, temporalTarget } from './runtime/connection.js';
-import { installRuntime } from './runtime/logging.js';
 import { startDevServer } from './runtime/dev-server.js';
 import { orchestraHome } from './runtime/paths.js';
 import { registerSearchAttributes } from './runtime/search-attributes.js';
-import { createWorker, openToolPool } from './workers/worker.js';
+import { startObservability } from './observability/startup.js';
+import { tracingClientInterceptors } from './observability/tracing.js';
+import { createWorkers, runWorkers } from './workers/pool.js';
+import { openToolPool } from './workers/worker.js';
 
-installRuntime({ file: path.join(orchestraHome(), 'logs', 'worker.jsonl') }); // must precede the server and worker
+// The runtime (logs, SDK metrics), Orchestra's metrics endpoint and the tracer: before the server and worker.
+const observability = await startObservability({ file: path.join(orchestraHome(), 'logs', 'worker.jsonl') }).catch((err: unknown) => {
+  console.error(`orchestra: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(2);
+});
 const once = process.argv.includes('--once');
 const target = temporalTarget();
 const mcp = await openToolPool().catch((err: unknown) => {
@@ -35,7 +41,7 @@ if (target.configured) {
     process.exit(3);
   });
   connection = await NativeConnection.connect(target.connectionOptions);
-  client = new Client({ connection: clientConnection, namespace: target.namespace });
+  client = new Client({ connection: clientConnection, namespace: target.namespace, interceptors: { workflow: tracingClientInterceptors() } });
   await registerSearchAttributes(clientConnection, target.namespace).catch((err: unknown) =>
     console.error(`orchestra: could not register Orchestra's search attributes (${String(err)}); register them on the cluster ` +
       '(Temporal Cloud: tcld namespace search-attributes add) or filtering by them will not work'));
@@ -52,16 +58,17 @@ if (target.configured) {
     process.exit(1);
   });
   connection = env.nativeConnection;
-  client = env.client;
+  client = new Client({ connection: env.connection, namespace: target.namespace, interceptors: { workflow: tracingClientInterceptors() } });
   teardown = () => env.teardown();
 }
 
-const worker = await createWorker({ connection, namespace: target.namespace, activityDeps: { mcp } });
+const workers = await createWorkers({ connection, namespace: target.namespace, activityDeps: { mcp } }); // every queue
 const orchestra = Orchestra.fromClient(client, target);
 const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-').toLowerCase();
 
 const demo = async () => {
   log(`orchestra: worker running (logs: ${path.join(orchestraHome(), 'logs', 'worker.jsonl')}); starting the demo runs …`);
+  for (const line of observability.lines) log(`orchestra: ${line}`);
   const outcomes = await runDemos(orchestra, demoRuns(stamp));
   printOutcomes(outcomes, log);
   return outcomes;
@@ -70,10 +77,10 @@ const demo = async () => {
 let exitCode = 0;
 try {
   if (once) {
-    const outcomes = await worker.runUntil(demo());
+    const outcomes = (await runWorkers(workers, demo()))!;
     exitCode = outcomes.some((o) => o.status === 'FAILED') ? 1 : 0;
   } else {
-    const running = worker.run();
+    const running = runWorkers(workers);
     await demo();
     log(`\norchestra: serving — browse the runs at ${target.uiUrl ?? 'your Temporal Web UI'}. Ctrl-C stops.`);
     await running; // resolves after SIGINT/SIGTERM: the SDK shuts the worker down gracefully
@@ -84,6 +91,7 @@ try {
   exitCode = 1;
 } finally {
   await mcp.close();
+  await observability.close();
   await teardown();
 }
 process.exit(exitCode);

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { projectRoot } from '../src/runtime/paths.js';
+import { withObservability } from '../src/observability/worker-options.js';
 import { catalog } from '../src/schemas/catalog.js';
 import { workflowsPath } from '../src/workers/worker.js';
 import { workflowBundle } from './helpers/temporal.js';
@@ -45,7 +46,7 @@ describe('replay of recorded histories', () => {
     });
     const failures: string[] = [];
     let replayed = 0;
-    for await (const result of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories)) {
+    for await (const result of Worker.runReplayHistories(withObservability({ workflowBundle: await workflowBundle() }), histories)) {
       replayed += 1;
       if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
     }

@@ -21,6 +21,7 @@ import { ErrorCode, McpError, type Progress } from '@modelcontextprotocol/sdk/ty
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { Breakers } from '../mcp/breaker/breakers.js';
 import { isConnectionFailure, ServerUnavailableError, UnknownServerError, type CallToolResult, type McpPool, type Tool } from '../mcp/pool.js';
+import { observeToolCall } from '../observability/tool-calls.js';
 import { toMs } from '../schemas/common.js';
 import { redact, redactDeep, redactError, redactSecrets } from '../shared/redact.js';
 import { ToolCall, type ParsedToolCall } from '../shared/tool-call.js';
@@ -180,7 +181,9 @@ async function callWithKeepAlive(pool: McpPool, raw: ToolCall, defaultTimeoutMs:
   // 4. The call.
   let result: CallToolResult;
   try {
-    result = await pool.callTool(call.server, { name: call.tool, arguments: args }, requestOptions(ctx, call, startedAt, defaultTimeoutMs, keepAlive));
+    // Traced and counted (src/observability): the trace context travels to the server in the request's `_meta`.
+    result = await observeToolCall(call.server, call.tool, (meta) => pool.callTool(call.server, { name: call.tool, arguments: args, _meta: meta },
+      requestOptions(ctx, call, startedAt, defaultTimeoutMs, keepAlive)), () => Boolean(ctx?.cancellationSignal.aborted));
   } catch (err) {
     if (ctx?.cancellationSignal.aborted) throw cancellation(ctx);
     const { failure, applied } = failureForException(err, label);

@@ -8,6 +8,7 @@ import {
 } from '@temporalio/client';
 import type { History } from '@temporalio/common/lib/proto-utils.js';
 import type { z } from 'zod';
+import { flushTracing, tracingClientInterceptors } from '../observability/tracing.js';
 import { runUrl, temporalTarget, type TemporalTarget } from '../runtime/connection.js';
 import { catalog, isWorkflowType, type WorkflowType } from '../schemas/catalog.js';
 import type { Progress } from '../shared/progress.js';
@@ -49,6 +50,8 @@ export interface StartOptions {
   /** Defaults to the workflow's readable id plus a unique suffix. */
   workflowId?: string;
   taskQueue?: string;
+  /** Temporal priority key (1 first … 5 last); default: the type's own from its input (routeRequest: by urgency). */
+  priorityKey?: number;
 }
 
 export interface StartedRun {
@@ -70,7 +73,9 @@ export class Orchestra {
     } catch (err) {
       throw new TemporalUnreachableError(target.address, err);
     }
-    return new Orchestra(new Client({ connection, namespace: target.namespace }), target, connection);
+    // Traced: each start, signal, update and query is a span, and the run joins its trace (src/observability).
+    const client = new Client({ connection, namespace: target.namespace, interceptors: { workflow: tracingClientInterceptors() } });
+    return new Orchestra(client, target, connection);
   }
 
   /** Wraps an existing client (tests, the demo runner). */
@@ -93,6 +98,7 @@ export class Orchestra {
     const parsed = this.validate(type, input);
     const workflowId = options.workflowId ?? spec.workflowId(parsed as never, uniqueSuffix());
     const oneRun = spec.oneRunPerId === true;
+    const priorityKey = options.priorityKey ?? spec.priorityKey?.(parsed as never);
     let runId: string;
     try {
       const handle = await this.client.workflow.start(type, {
@@ -103,6 +109,7 @@ export class Orchestra {
         staticDetails: spec.description,
         workflowTaskTimeout: WORKFLOW_TASK_TIMEOUT, // a task a dead worker held is retried elsewhere this soon
         typedSearchAttributes: [{ key: PATTERN, value: type }],
+        ...(priorityKey !== undefined ? { priority: { priorityKey } } : {}),
         ...(oneRun ? { workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'REJECT_DUPLICATE' } as const : {}),
       });
       runId = handle.firstExecutionRunId;
@@ -238,6 +245,7 @@ export class Orchestra {
   }
 
   async close(): Promise<void> {
+    await flushTracing();
     await this.owned?.close();
   }
 }

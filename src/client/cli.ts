@@ -15,8 +15,10 @@ import { inspectCommands } from './commands/inspect.js';
 import { machineCommands } from './commands/machine.js';
 import { eventCommands } from './commands/events.js';
 import { mcpCommands } from './commands/mcp.js';
+import { observeCommands } from './commands/observe.js';
 import { runCommands } from './commands/runs.js';
 import { steerCommands } from './commands/steer.js';
+import { workerCommands } from './commands/worker.js';
 import { CliError, err } from './output.js';
 import { addDefinitionCommands } from './definition-commands.js';
 
@@ -25,7 +27,7 @@ export function buildProgram(): Command {
     .description('Start, follow and steer Orchestra workflows on Temporal')
     .showHelpAfterError()
     .exitOverride();
-  for (const register of [catalogCommands, runCommands, inspectCommands, steerCommands, machineCommands, eventCommands, addDefinitionCommands, breakerCommands, dlqCommands, mcpCommands]) register(program);
+  for (const register of [catalogCommands, runCommands, inspectCommands, observeCommands, steerCommands, machineCommands, eventCommands, workerCommands, addDefinitionCommands, breakerCommands, dlqCommands, mcpCommands]) register(program);
   return program;
 }
 

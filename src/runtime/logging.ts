@@ -8,6 +8,8 @@ export interface LoggingOptions {
   level?: LogLevel;
   /** Also write every entry to this JSON-lines file; stderr then only gets errors. */
   file?: string;
+  /** Serve the SDK runtime's metrics for Prometheus at this address (`host:port`, path /metrics). */
+  prometheus?: { bindAddress: string };
 }
 
 /**
@@ -28,7 +30,13 @@ export function installRuntime(options: LoggingOptions = {}): void {
     file?.write(line);
     if (!file || entry.level === 'ERROR') process.stderr.write(line);
   });
-  Runtime.install({ logger, telemetryOptions: { logging: { forward: {}, filter: { core: 'WARN', other: 'ERROR' } } } });
+  Runtime.install({
+    logger,
+    telemetryOptions: {
+      logging: { forward: {}, filter: { core: 'WARN', other: 'ERROR' } },
+      ...(options.prometheus ? { metrics: { prometheus: options.prometheus } } : {}),
+    },
+  });
 }
 
 function format(entry: LogEntry): string {

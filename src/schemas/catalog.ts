@@ -19,6 +19,8 @@ import { ReactOrchestratorInput, ReactOrchestratorResult } from './react-orchest
 import { AgentTeamInput, AgentTeamResult } from './agent-team.js';
 import { AcquireRequest, poolWorkflowId, ReleaseRequest, ResourcePoolInput, ResourcePoolResult } from './resource-pool.js';
 import { SyncBranchesInput, SyncBranchesResult } from './sync-branches.js';
+import { PRIORITY_KEY } from '../shared/priority.js';
+import { classify } from '../workflows/routing-rules.js';
 
 /** What a person can send a running workflow: an update (validated, answered) or a signal (fire-and-forget). */
 export interface Interaction {
@@ -46,6 +48,8 @@ export interface WorkflowSpec<I extends z.ZodType = z.ZodType, O extends z.ZodTy
   interactions?: Record<string, Interaction>;
   /** Queries beyond `progress`, which every workflow answers. */
   queries?: Record<string, string>;
+  /** The run's Temporal priority key from its input (lower first; see src/shared/priority.ts); undefined: default. */
+  priorityKey?(input: z.output<I>): number | undefined;
 }
 
 function spec<I extends z.ZodType, O extends z.ZodType>(s: WorkflowSpec<I, O>): WorkflowSpec<I, O> {
@@ -91,6 +95,9 @@ export const catalog = {
     workflowId: (input, unique) => `route-request-${
       input.inboxFile ? input.inboxFile.split('/').pop()!.replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_-]/g, '') : input.customerId ?? 'text'}-${unique}`,
     summary: (input) => `Route ${input.inboxFile ?? JSON.stringify(oneLine(input.request ?? '', 60))}${input.customerId ? ` from ${input.customerId}` : ''}`,
+    // The workflow's own classifier, applied before the start: CRITICAL runs go ahead of LOW ones on a busy queue. (A
+    // request read from an inbox file is classified only once read: default priority.)
+    priorityKey: (input) => (input.request ? PRIORITY_KEY[classify(input.request).priority] : undefined),
   }),
   accessRequest: spec({
     description: 'Routing by user type with human approval (seed 001 §3): admin requests wait for a decision ' +

@@ -1,27 +1,25 @@
 /**
- * Worker entrypoint for production: `npm run worker` (or `node --import tsx src/workers/main.ts`). Connects with the
- * standard Temporal environment configuration and runs until SIGINT/SIGTERM, which the SDK turns into a graceful
- * shutdown: polling stops, in-flight activities get the grace time to finish, then are cancelled.
+ * Worker entrypoint for production: `npm run worker [-- --queues tools --max-concurrent 20 …]` (or
+ * `node --import tsx src/workers/main.ts`). Connects with the standard Temporal environment configuration and runs
+ * until SIGINT/SIGTERM. Options: src/workers/flags.ts; a bad option or MCP config is one clear line and exit 2.
  */
-import { NativeConnection } from '@temporalio/worker';
-import { temporalTarget } from '../runtime/connection.js';
-import { installRuntime } from '../runtime/logging.js';
-import { McpConfigError } from '../mcp/config.js';
-import { createWorker, openToolPool } from './worker.js';
+import { Command, CommanderError } from 'commander';
+import { addWorkerOptions, workerPlan, WorkerFlagError, type WorkerFlags } from './flags.js';
+import { serveWorkers } from './serve.js';
 
-installRuntime(); // before anything touches the Temporal runtime
-const target = temporalTarget();
-// `--mcp-config <file>` or ORCHESTRA_MCP_CONFIG picks the MCP servers; a bad config is one clear line and exit 2.
-const mcp = await openToolPool().catch((err: unknown) => {
-  if (!(err instanceof McpConfigError)) throw err;
-  process.stderr.write(`orchestra worker: ${err.message}\n`);
-  process.exit(2);
-});
-const connection = await NativeConnection.connect(target.connectionOptions);
+const program = addWorkerOptions(new Command('worker').description('an Orchestra worker process')).exitOverride();
+let flags: WorkerFlags;
 try {
-  const worker = await createWorker({ connection, namespace: target.namespace, activityDeps: { mcp } });
-  await worker.run();
-} finally {
-  await mcp.close(); // stops the stdio MCP servers after in-flight activities finished
-  await connection.close();
+  flags = program.parse(process.argv).opts<WorkerFlags>();
+} catch (err) {
+  process.exit(err instanceof CommanderError && err.exitCode === 0 ? 0 : 2);
 }
+let code: number;
+try {
+  code = await serveWorkers(workerPlan(flags), flags.mcpConfig);
+} catch (err) {
+  if (!(err instanceof WorkerFlagError)) throw err;
+  process.stderr.write(`orchestra worker: ${err.message}\n`);
+  code = 2;
+}
+process.exit(code); // the installed Temporal runtime would keep the process alive

@@ -8,14 +8,24 @@ import { llmSamplingHandler } from '../mcp/sampling.js';
 import { McpPool } from '../mcp/pool.js';
 import { ensureSandbox } from '../mcp/sandbox.js';
 import { MAX_HEARTBEAT_THROTTLE_INTERVAL, STICKY_QUEUE_SCHEDULE_TO_START_TIMEOUT } from '../shared/recovery.js';
-import { TASK_QUEUE } from '../shared/task-queues.js';
+import { WORKFLOW_INTERCEPTOR_MODULES } from '../observability/tracing.js';
+import { withObservability } from '../observability/worker-options.js';
+import { capabilityQueue, TASK_QUEUE, type Capability } from '../shared/task-queues.js';
 
 export const workflowsPath = path.join(path.dirname(fileURLToPath(import.meta.url)), '../workflows/index.ts');
+
+/** What every workflow bundle is built from (worker start, `npm run build:workflows`, tests, replay): the workflows and
+ * the tracing interceptors that run inside them. */
+export const workflowBundleOptions = { workflowsPath, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES };
 
 export interface OrchestraWorkerOptions {
   connection: NativeConnection;
   namespace: string;
+  /** The base task queue (default TASK_QUEUE). */
   taskQueue?: string;
+  /** What this worker polls: `workflows` (the base queue: workflow tasks and every activity; the default) or one
+   * capability's activity queue (see src/shared/capabilities.ts). */
+  capability?: Capability;
   /** A prebuilt workflow bundle (see `npm run build:workflows`); without one the worker bundles at start. */
   workflowBundlePath?: string;
   activityDeps: ActivityDeps;
@@ -23,14 +33,16 @@ export interface OrchestraWorkerOptions {
   overrides?: Partial<WorkerOptions>;
 }
 
-/** A worker that runs every Orchestra workflow and activity on one task queue. */
+/** A worker for one task queue: every Orchestra workflow and activity, or one capability's activities. */
 export async function createWorker(options: OrchestraWorkerOptions): Promise<Worker> {
   const bundlePath = options.workflowBundlePath ?? process.env.ORCHESTRA_WORKFLOW_BUNDLE;
-  return Worker.create({
+  const capability = options.capability ?? 'workflows';
+  const workflows = bundlePath ? { workflowBundle: { codePath: path.resolve(bundlePath) } } : { workflowsPath };
+  return Worker.create(withObservability({
     connection: options.connection,
     namespace: options.namespace,
-    taskQueue: options.taskQueue ?? TASK_QUEUE,
-    ...(bundlePath ? { workflowBundle: { codePath: path.resolve(bundlePath) } } : { workflowsPath }),
+    taskQueue: capabilityQueue(options.taskQueue ?? TASK_QUEUE, capability),
+    ...(capability === 'workflows' ? workflows : {}),
     // Every tool call goes through its server's circuit breaker, shared with the other workers of this host.
     activities: createActivities({ breakers: Breakers.forPool(options.activityDeps.mcp), ...options.activityDeps }),
     // In-flight activities get this long to finish after SIGINT/SIGTERM before they are cancelled.
@@ -39,7 +51,7 @@ export async function createWorker(options: OrchestraWorkerOptions): Promise<Wor
     stickyQueueScheduleToStartTimeout: STICKY_QUEUE_SCHEDULE_TO_START_TIMEOUT,
     maxHeartbeatThrottleInterval: MAX_HEARTBEAT_THROTTLE_INTERVAL,
     ...options.overrides,
-  });
+  })); // traces and metrics: src/observability
 }
 
 /**

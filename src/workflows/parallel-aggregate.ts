@@ -50,6 +50,7 @@ import { validate } from '../shared/validation.js';
 import { settleBounded } from './support/concurrency.js';
 import { describeFailure } from './support/failures.js';
 import { parseInput, rejectedUpdate } from './support/input.js';
+import { orchestraMetrics } from './support/metrics.js';
 import { partitionId, shareConcurrency, slicesOf, type Slice } from './support/partitions.js';
 import { ProgressReporter } from './support/progress.js';
 import { analyzeText } from './support/text-analysis.js';
@@ -296,6 +297,7 @@ class FanOut implements Stoppable {
 
   private settle(index: number, outcome: BranchOutcome): void {
     this.outcomes[index] = outcome;
+    orchestraMetrics.branch(outcome.status);
     this.onSettled(outcome);
   }
 }

@@ -22,7 +22,10 @@ import { resolveExecutable, TEMPORAL_TEST_SERVER } from '../../src/runtime/binar
 import { startDevServer } from '../../src/runtime/dev-server.js';
 import { registerSearchAttributes } from '../../src/runtime/search-attributes.js';
 import { installRuntime } from '../../src/runtime/logging.js';
-import { workflowsPath } from '../../src/workers/worker.js';
+import { withObservability } from '../../src/observability/worker-options.js';
+import { CAPABILITIES, capabilityQueue } from '../../src/shared/task-queues.js';
+import { runWorkers } from '../../src/workers/pool.js';
+import { workflowBundleOptions } from '../../src/workers/worker.js';
 
 installRuntime({ level: 'ERROR' });
 
@@ -118,7 +121,7 @@ export function readStore<T>(deps: TestDeps, read: (db: Database.Database) => T)
 let bundle: Promise<WorkflowBundle> | undefined;
 /** The workflow bundle, built once per test process (bundling takes seconds; every worker in a file reuses it). */
 export function workflowBundle(): Promise<WorkflowBundle> {
-  bundle ??= bundleWorkflowCode({ workflowsPath, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } });
+  bundle ??= bundleWorkflowCode({ ...workflowBundleOptions, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } });
   return bundle;
 }
 
@@ -129,8 +132,9 @@ export interface WorkerRun {
 }
 
 /**
- * Runs `fn` while a worker polls a fresh task queue of `env`. Activities are the real ones (built from `deps`) unless
- * `activities` replaces them — used only to inject infrastructure faults a real dependency cannot be made to produce.
+ * Runs `fn` while a worker polls a fresh task queue of `env` (and, as in production, one activity worker per capability
+ * queue named after it: `<queue>-tools`, …). Activities are the real ones (built from `deps`) unless `activities`
+ * replaces them — used only to inject infrastructure faults a real dependency cannot be made to produce.
  */
 export async function withWorker<T>(
   env: TestWorkflowEnvironment,
@@ -138,15 +142,24 @@ export async function withWorker<T>(
   fn: (run: WorkerRun) => Promise<T>,
   options: { activities?: object; worker?: Partial<WorkerOptions> } = {},
 ): Promise<T> {
-  const taskQueue = `test-${randomUUID()}`;
-  const worker = await Worker.create({
+  const taskQueue = options.worker?.taskQueue ?? `test-${randomUUID()}`;
+  const activities = options.activities ?? createActivities(deps);
+  const worker = await Worker.create(withObservability({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: options.activities ?? createActivities(deps),
+    activities,
     ...options.worker,
-  });
+  }));
+  const { taskQueue: _base, maxCachedWorkflows: _cache, interceptors: _workflowSide, ...activitySettings } = options.worker ?? {};
+  const capabilityWorkers = await Promise.all(CAPABILITIES.filter((c) => c !== 'workflows').map((capability) => Worker.create(withObservability({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue: capabilityQueue(taskQueue, capability),
+    activities,
+    ...activitySettings,
+  }))));
   const orchestra = Orchestra.fromClient(env.client);
-  return worker.runUntil(fn({ taskQueue, orchestra, worker }));
+  return (await runWorkers([worker, ...capabilityWorkers], fn({ taskQueue, orchestra, worker })))!;
 }

@@ -13,8 +13,8 @@ export interface WorkerProcess {
   exited: Promise<number | string>;
 }
 
-export function startWorkerProcess(env: Record<string, string>): WorkerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'src/workers/main.ts')], {
+export function startWorkerProcess(env: Record<string, string>, args: string[] = []): WorkerProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'src/workers/main.ts'), ...args], {
     cwd: projectRoot,
     env: { ...process.env, ORCHESTRA_LOG_LEVEL: 'WARN', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],

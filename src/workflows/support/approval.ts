@@ -26,6 +26,7 @@ import {
 import { toMs, type Duration } from '../../schemas/common.js';
 import { APPROVAL_QUERY, DECIDE_UPDATE } from '../../shared/approval.js';
 import { rejectedUpdate } from './input.js';
+import { orchestraMetrics } from './metrics.js';
 import type { ProgressReporter } from './progress.js';
 
 export const decideUpdate = defineUpdate<ApprovalAck, [ApprovalDecision]>(DECIDE_UPDATE);
@@ -69,6 +70,7 @@ export class ApprovalGate {
       decideWith: `orchestra approve ${workflowInfo().workflowId} --by <name> [--deny] [--comment <text>]`,
     };
     this.progress.update({ step: `waiting for approval: ${subject}`, state: 'waiting', details: { pendingApproval: this.pending } });
+    orchestraMetrics.approvalRequested();
 
     await condition(() => this.decision !== undefined, timeoutMs);
     const pending = this.pending;
@@ -76,6 +78,7 @@ export class ApprovalGate {
     // (Read again: the update handler set it while we waited.) A decision recorded in the same moment the timer fired
     // still counts: the validator accepted it in time.
     const decision = this.decision as ApprovalRecord | undefined;
+    orchestraMetrics.approvalResolved(decision?.decision ?? 'timed_out');
     if (decision) {
       this.progress.update({ step: `${decision.decision} by ${decision.approver}`, details: { pendingApproval: undefined, approval: decision } });
       return { status: decision.decision, record: decision };

@@ -20,6 +20,7 @@ import {
   type RetryPolicy,
 } from '@temporalio/workflow';
 import { describeFailure as classifyFailure } from './failures.js';
+import { orchestraMetrics } from './metrics.js';
 
 /** One forward step of a saga. */
 export interface SagaStep<T> {
@@ -174,6 +175,7 @@ export class Compensations {
           outcome = { name: next.name, step: next.step, status: 'failed', error: describeFailure(err) };
         }
         this.outcomes.push(outcome);
+        orchestraMetrics.compensation(outcome.status);
         this.onChange(`${next.name}: ${outcome.status.replace(/_/g, ' ')}`);
       }
       return this.outcomes;

@@ -7,6 +7,7 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { GeneratedText, GenerateTextInput, LlmActivities } from '../../activities/llm.js';
 import type { ChooseToolCallInput, LlmToolActivities, ModelStep } from '../../activities/llm-tools.js';
+import { queueFor } from './queues.js';
 
 export const LLM_NOT_CONFIGURED = 'LlmNotConfigured';
 
@@ -23,10 +24,10 @@ const llm = proxyActivities<LlmActivities & LlmToolActivities>({ startToCloseTim
 
 /** One generation, named in the Web UI by what it writes. */
 export function generateText(summary: string, input: GenerateTextInput): Promise<GeneratedText> {
-  return llm.generateText.executeWithOptions({ startToCloseTimeout: '90 seconds', summary }, [input]);
+  return llm.generateText.executeWithOptions({ startToCloseTimeout: '90 seconds', summary, taskQueue: queueFor('agents') }, [input]);
 }
 
 /** One reasoning step of a ReAct run by the model (tool calling), named in the Web UI (`reason: step 2`). */
 export function chooseToolCall(summary: string, input: ChooseToolCallInput): Promise<ModelStep> {
-  return llm.chooseToolCall.executeWithOptions({ startToCloseTimeout: '90 seconds', summary }, [input]);
+  return llm.chooseToolCall.executeWithOptions({ startToCloseTimeout: '90 seconds', summary, taskQueue: queueFor('agents') }, [input]);
 }

@@ -4,6 +4,7 @@
  */
 import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { TextActivities } from '../../activities/text.js';
+import { queueFor } from './queues.js';
 // Types only: src/text loads NLP models and runs in activities, never in workflow code.
 import type { KeywordResult, LanguageResult, SentimentResult, SummaryResult, TextAnalysis } from '../../text/index.js';
 
@@ -40,7 +41,7 @@ export function analyzeText<A extends TextAnalysis>(
   text: string,
   options: Omit<ActivityOptions, 'summary'> & { summary?: string } = {},
 ): Promise<TextAnalysisResults[A]> {
-  const call = { summary: describeAnalysis(analysis, text), ...options };
+  const call = { summary: describeAnalysis(analysis, text), taskQueue: queueFor('analysis'), ...options };
   switch (analysis) {
     case 'sentiment':
       return textActivities.analyzeSentiment.executeWithOptions(call, [{ text }]) as Promise<TextAnalysisResults[A]>;

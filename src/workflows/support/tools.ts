@@ -8,6 +8,7 @@ import { describeToolCall, type ToolCall } from '../../shared/tool-call.js';
 import { recordedToolResult, type ToolResult } from '../../shared/tool-result.js';
 import { TOOL_CALL_HEARTBEAT_TIMEOUT } from '../../shared/recovery.js';
 import { retryPolicyFor, ROUTE_AROUND_OPEN_BREAKER } from '../../shared/tool-retry.js';
+import { queueFor } from './queues.js';
 
 const activities = proxyActivities<ToolActivities>({
   startToCloseTimeout: '1 minute',
@@ -35,6 +36,7 @@ export async function callTool(call: ToolCall, options: CallOptions = {}): Promi
   return recordedToolResult(await activities.callTool.executeWithOptions({
     summary: summaryOf(call, summary),
     retry: hasFallback ? { ...policy, nonRetryableErrorTypes: [...policy.nonRetryableErrorTypes ?? [], ...ROUTE_AROUND_OPEN_BREAKER] } : policy,
+    taskQueue: queueFor('tools'),
     ...activityOptions,
   }, [call]));
 }
