@@ -16,7 +16,7 @@ import {
   processUserRequest,
   slaFor,
   technicalSeverity,
-} from '../src/workflows/routing-rules.js';
+} from '../src/routing/rules.js';
 
 describe('routing rules: request type', () => {
   const cases: Array<[string, string]> = [

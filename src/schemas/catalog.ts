@@ -20,7 +20,7 @@ import { AgentTeamInput, AgentTeamResult } from './agent-team.js';
 import { AcquireRequest, poolWorkflowId, ReleaseRequest, ResourcePoolInput, ResourcePoolResult } from './resource-pool.js';
 import { SyncBranchesInput, SyncBranchesResult } from './sync-branches.js';
 import { PRIORITY_KEY } from '../shared/priority.js';
-import { classify } from '../workflows/routing-rules.js';
+import { classify } from '../routing/rules.js';
 
 /** What a person can send a running workflow: an update (validated, answered) or a signal (fire-and-forget). */
 export interface Interaction {

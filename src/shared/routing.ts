@@ -1,5 +1,5 @@
 /**
- * The routing vocabulary shared by the routing workflows (src/workflows/routing-rules.ts applies the rules) and their
+ * The routing vocabulary shared by the routing workflows (src/routing/rules.ts applies the rules) and their
  * schemas (src/schemas/route-request.ts, access-request.ts): request types, priorities and user types.
  */
 

@@ -2,7 +2,7 @@ import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { AccessRequestInput, type AccessRequestResult } from '../schemas/access-request.js';
 import type { ApprovalOutcome } from '../schemas/approval.js';
 import { ROUTE } from '../shared/search-attributes.js';
-import { classifyUser, processUserRequest } from './routing-rules.js';
+import { classifyUser, processUserRequest } from '../routing/rules.js';
 import { ApprovalGate } from './support/approval.js';
 import { parseInput } from './support/input.js';
 import { ProgressReporter } from './support/progress.js';

@@ -14,7 +14,7 @@ import {
   technicalSeverity,
   type Classification,
   type RequestType,
-} from './routing-rules.js';
+} from '../routing/rules.js';
 import { describeFailure } from './support/failures.js';
 import { parseInput } from './support/input.js';
 import { ProgressReporter } from './support/progress.js';
