@@ -21,6 +21,7 @@ import { ToolErrorType } from '../../shared/tool-retry.js';
 import type { McpPool } from '../pool.js';
 import { BreakerBoard, breakerDbPath, type BreakerFailure, type BreakerRow } from './board.js';
 import { DEFAULT_BREAKER_SETTINGS, type BreakerSettings } from './settings.js';
+import { reportBreakerState } from '../../observability/metrics.js';
 
 export interface BreakersOptions {
   /** How often the local view of a breaker is re-read from the board. @default 1000 ms */
@@ -105,6 +106,7 @@ export class Breakers {
 
   private remember(breaker: BreakerRow): BreakerRow {
     this.views.set(breaker.server, { breaker, readAt: Date.now() });
+    reportBreakerState(breaker.server, breaker.state); // the orchestra_breaker_state gauge, as this worker last saw it
     return breaker;
   }
 
