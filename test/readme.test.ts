@@ -2,7 +2,8 @@
  * The README's examples, run as written so they cannot drift: every `orchestra` and `temporal` command of its shell
  * blocks, in order, against a local dev server with a worker and the real MCP servers, and its TypeScript example.
  * A command's expected exit code is 0 unless its comment says `exit N`. The `npm` commands (install, start, test,
- * bench, …) are only listed: they start fixed-port servers or this very suite.
+ * bench, …) are only listed: they start fixed-port servers or this very suite. Blocks fenced as `bash` rather than `sh` are
+ * recipes for other machines (a real cluster) and are not run.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
