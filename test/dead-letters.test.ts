@@ -8,6 +8,7 @@ import { Worker } from '@temporalio/worker';
 import { DeadLetterError, DeadLetterQueue, diffArguments, parseNote } from '../src/client/dead-letters.js';
 import type { DeadLetterItem } from '../src/shared/dead-letter.js';
 import { useTemporal, withWorker, workflowBundle } from './helpers/temporal.js';
+import { withObservability } from '../src/observability/worker-options.js';
 
 describe('dead-letter queue', () => {
   const t = useTemporal('time-skipping');
@@ -54,7 +55,7 @@ describe('dead-letter queue', () => {
 
       // The redrive workflow replays deterministically from its own history.
       const history = await t.env.client.workflow.getHandle(first.workflowId).fetchHistory();
-      await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, first.workflowId);
+      await Worker.runReplayHistory(withObservability({ workflowBundle: await workflowBundle() }), history, first.workflowId);
     });
   });
 

@@ -10,18 +10,22 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
 import { z } from 'zod';
 import { createActivities } from '../src/activities/index.js';
 import type { TimelineStep } from '../src/client/timeline.js';
 import { McpPool } from '../src/mcp/pool.js';
 import { DECIDE_UPDATE } from '../src/shared/approval.js';
 import { serveMetrics } from '../src/observability/endpoints.js';
+import { withObservability } from '../src/observability/worker-options.js';
+import type { AccessRequestResult } from '../src/schemas/access-request.js';
 import { registry } from '../src/observability/metrics.js';
 import { readSpans, type StoredSpan } from '../src/observability/span-file.js';
 import { orchestraCli } from './helpers/cli.js';
 import { eventually } from './helpers/eventually.js';
 import { tempDir } from './helpers/mcp.js';
-import { useTemporal, withWorker, type WorkerRun } from './helpers/temporal.js';
+import { useTemporal, withWorker, workflowBundle, type WorkerRun } from './helpers/temporal.js';
 
 const traceFile = path.join(tempDir('traces'), 'spans.jsonl');
 process.env.ORCHESTRA_TRACE_FILE = traceFile; // before the first worker sets up tracing: this process and the CLI share it
@@ -128,6 +132,8 @@ describe('observability: traces, timeline, stats and metrics of a run', () => {
       assert.deepEqual(steps.map((s) => [s.step, s.kind, s.activity, s.attempts]), [
         ['store.get_customer customer_id=cust-001', 'activity', 'callTool', 1],
         ['store.get_customer customer_id=cust-404', 'activity', 'callTool', 1],
+        // The refused call is recorded in the dead-letter queue (issue 13).
+        ['store.record_dead_letter — dead letter: call 2: store.get_customer customer_id=cust-404 (UnknownCustomer)', 'activity', 'callTool', 1],
       ]);
       assert.equal(steps[0].outcome, 'completed');
       assert.match(steps[1].outcome, /^failed: \w+/); // a business error: not retried, its type named
@@ -173,6 +179,21 @@ describe('observability: traces, timeline, stats and metrics of a run', () => {
       ] }, { taskQueue });
       assert.equal(await value('orchestra_branches_total', 'pattern="parallelAggregate",outcome="completed"'), 1);
       assert.equal(await value('orchestra_branches_total', 'pattern="parallelAggregate",outcome="failed"'), 1);
+    });
+  });
+
+  it('a run whose decision the validator first rejected still replays with the tracing interceptors on', async () => {
+    // The server drops a workflow task that only rejects an update. With the SDK's own workflow interceptors, that
+    // validator's first check of an SDK flag went unrecorded and the approved run no longer replayed (found by the Web
+    // UI test; src/observability/workflow-interceptors.ts). This fails with them and passes with Orchestra's module.
+    await withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
+      const run = await orchestra.start('accessRequest', { request: 'admin access to the billing console', requester: 'ada@example.com' }, { taskQueue });
+      await eventually(async () => assert.equal((await orchestra.progress(run.workflowId)).state, 'waiting'), { what: 'the approval to be pending' });
+      const handle = orchestra.handle(run.workflowId);
+      await assert.rejects(handle.executeUpdate(DECIDE_UPDATE, { args: [{ decision: 'approved', approver: '42' }] }), WorkflowUpdateFailedError);
+      await handle.executeUpdate(DECIDE_UPDATE, { args: [{ decision: 'approved', approver: 'Grace Hopper' }] });
+      assert.equal((await orchestra.result(run.workflowId) as AccessRequestResult).decidedBy, 'Grace Hopper');
+      await Worker.runReplayHistory(withObservability({ workflowBundle: await workflowBundle() }), await handle.fetchHistory(), run.workflowId);
     });
   });
 

@@ -15,6 +15,7 @@ import { toolResultOf } from '../src/shared/tool-result.js';
 import { InvalidInputError, type Orchestra } from '../src/client/api.js';
 import { eventually } from './helpers/eventually.js';
 import { readStore, testDeps, useTemporal, withWorker, workflowBundle, type TestDeps } from './helpers/temporal.js';
+import { withObservability } from '../src/observability/worker-options.js';
 
 const created = (orderId: string, customerId = 'cust-001', amount = 4_999): OrderEventInput => ({
   id: `${orderId}>order.created`, orderId, type: 'order.created',
@@ -81,7 +82,7 @@ describe('orderLifecycle (time-skipping, real store)', () => {
 
       // The SDK's replayer makes the same decisions from the run's history.
       const history = await orchestra.handle(lifecycleIdOf(orderId)).fetchHistory();
-      await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, lifecycleIdOf(orderId));
+      await Worker.runReplayHistory(withObservability({ workflowBundle: await workflowBundle() }), history, lifecycleIdOf(orderId));
 
       // The order has ended: a late event is refused, not processed by a second run.
       await assert.rejects(publishOrderEvent(orchestra, created(orderId, 'cust-003'), { taskQueue }), OrderClosedError);

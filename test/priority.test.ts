@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { optionalTsToDate } from '@temporalio/common/lib/time.js';
 import { Orchestra, type StartedRun } from '../src/client/api.js';
-import { startDevServer } from '../src/runtime/dev-server.js';
+import { LIFTED_QUEUE_READER_LIMITS, startDevServer } from '../src/runtime/dev-server.js';
 import { PRIORITY_KEY } from '../src/shared/priority.js';
 import { testDeps, withWorker, type TestDeps } from './helpers/temporal.js';
 
@@ -17,7 +17,9 @@ describe('task priority (local dev server)', () => {
   let env: TestWorkflowEnvironment;
   let deps: TestDeps;
   before(async () => {
-    env = await startDevServer();
+    // One partition per task queue: priority orders each partition's backlog, and with the server's several
+    // partitions a poll may find a LOW task alone in its partition first.
+    env = await startDevServer({ dynamicConfig: [...LIFTED_QUEUE_READER_LIMITS, 'matching.numTaskqueueReadPartitions=1', 'matching.numTaskqueueWritePartitions=1'] });
     deps = await testDeps();
   });
   after(async () => {

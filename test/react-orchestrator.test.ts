@@ -6,6 +6,7 @@ import { DECIDE_UPDATE } from '../src/shared/approval.js';
 import { eventually } from './helpers/eventually.js';
 import { startLlmServer, withLlmEnv } from './helpers/llm-server.js';
 import { readStore, useTemporal, withWorker, workflowBundle } from './helpers/temporal.js';
+import { withObservability } from '../src/observability/worker-options.js';
 
 describe('reactOrchestrator (time-skipping, real store and filesystem servers)', () => {
   const t = useTemporal('time-skipping');
@@ -83,7 +84,7 @@ describe('reactOrchestrator (time-skipping, real store and filesystem servers)',
         assert.match(last[5].content, /Initech/);
         // Replaying the history runs the workflow code again but never the model.
         const history = await orchestra.client.workflow.getHandle(run.workflowId).fetchHistory();
-        await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, run.workflowId);
+        await Worker.runReplayHistory(withObservability({ workflowBundle: await workflowBundle() }), history, run.workflowId);
         assert.equal(llm.requests.length, 3);
       }));
     } finally {

@@ -45,7 +45,7 @@ describe('the README, run as written', () => {
 
   it('has only orchestra, temporal and npm commands in its shell blocks', () => {
     assert.ok(commands.filter((c) => c.startsWith('npx orchestra')).length >= 20, 'the CLI examples are found');
-    for (const c of commands) assert.match(c, /^(npx orchestra|temporal|npm (install|start|test|run (lint|typecheck|record-histories|bench|conformance|store|chaos)))\b/);
+    for (const c of commands) assert.match(c, /^(npx orchestra|temporal|npm (install|start|test|run (lint|typecheck|record-histories|bench|conformance|store|chaos|test:browser)))\b/);
   });
 
   it('runs every orchestra and temporal command with the exit code it states', async () => {

@@ -10,7 +10,7 @@
  *   - otherwise: the local trace file (./span-file.ts) that `orchestra trace <workflowId>` prints. Nothing leaves the
  *     machine unless configured.
  */
-import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import * as otel from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
@@ -30,10 +30,9 @@ import {
 import type { InjectedSinks, WorkerOptions } from '@temporalio/worker';
 import { SpanFileExporter, traceFile } from './span-file.js';
 
-/** The workflow-side interceptors, bundled with the workflow code (every bundle: workers, prebuilt, replay). */
-export const WORKFLOW_INTERCEPTOR_MODULES = [
-  createRequire(import.meta.url).resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors'),
-];
+/** The workflow-side interceptors, bundled with the workflow code (every bundle: workers, prebuilt, replay): the SDK's,
+ *  less the tracing of validators and queries (./workflow-interceptors.ts says why). */
+export const WORKFLOW_INTERCEPTOR_MODULES = [fileURLToPath(new URL('./workflow-interceptors.ts', import.meta.url))];
 
 export type TraceDestination = { kind: 'off' } | { kind: 'otlp'; endpoint: string } | { kind: 'file'; file: string };
 
