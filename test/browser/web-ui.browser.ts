@@ -1,8 +1,9 @@
 /**
  * The Temporal Web UI in a real browser (playwright-core driving the system's Chromium; nothing is downloaded), against
  * a real dev server with its UI, a worker and the real MCP servers: the workflow list, a run's detail page, a filter by
- * an Orchestra search attribute, and a pending approval's `decide` update offered by the UI's "Send an Update" form. Screenshots go to test-results/browser/. `npm run test:browser`; skipped, saying so,
- * when no Chromium is installed (CHROMIUM_PATH, default /usr/bin/chromium).
+ * an Orchestra search attribute, and a pending approval decided through the UI's "Send an Update" form (its `decide`
+ * update; the client then checks who decided and how the run ended). Screenshots go to test-results/browser/.
+ * `npm run test:browser`; skipped, saying so, when no Chromium is installed (CHROMIUM_PATH, default /usr/bin/chromium).
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -11,7 +12,9 @@ import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startDevServer } from '../../src/runtime/dev-server.js';
-import { DECIDE_UPDATE } from '../../src/shared/approval.js';
+import type { AccessRequestResult } from '../../src/schemas/access-request.js';
+import type { ApprovalDecision, ApprovalState } from '../../src/schemas/approval.js';
+import { APPROVAL_QUERY, DECIDE_UPDATE } from '../../src/shared/approval.js';
 import { projectRoot } from '../../src/runtime/paths.js';
 import { eventually } from '../helpers/eventually.js';
 import { testDeps, withWorker, type TestDeps } from '../helpers/temporal.js';
@@ -43,7 +46,7 @@ describe('the Temporal Web UI in a browser', { skip: noBrowser }, () => {
   });
   const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 
-  it('lists the runs, shows a run and its activity summaries, filters by an Orchestra search attribute, and offers the decide update of a pending approval in its update form', async () => {
+  it('lists the runs, shows a run and its activity summaries, filters by an Orchestra search attribute, and decides a pending approval through its update form', async () => {
     await withWorker(env, deps, async ({ orchestra, taskQueue }) => {
       const reminder = await orchestra.start('reminder', { recipient: 'grace@example.com', message: 'Stand-up', delay: '1s' }, { taskQueue });
       await orchestra.result(reminder.workflowId);
@@ -66,7 +69,7 @@ describe('the Temporal Web UI in a browser', { skip: noBrowser }, () => {
       await page.getByText('store.charge_payment — charge $19.99 to cust-001', { exact: false }).first().waitFor();
       await shot('2-saga-detail');
 
-      // A pending approval: the UI's update form offers the run's `decide` update.
+      // A pending approval, decided through the UI's update form: the run's own `decide` update, a JSON decision.
       const access = await orchestra.start('accessRequest', { request: 'admin access to the billing console', requester: 'ada@example.com' }, { taskQueue });
       await eventually(async () => assert.equal((await orchestra.progress(access.workflowId)).state, 'waiting'), { what: 'the approval to be pending' });
       await page.goto(`${ui}/workflows/${encodeURIComponent(access.workflowId)}`);
@@ -77,9 +80,37 @@ describe('the Temporal Web UI in a browser', { skip: noBrowser }, () => {
       const form = page.getByTestId('update-confirmation-modal').filter({ visible: true });
       await form.getByTestId('update-select-button').click();
       await form.getByRole('option', { name: DECIDE_UPDATE, exact: true }).click(); // listed from the run's own handlers
-      // Not yet: submitting it (the decision did not reach the run in our tries; deciding is tested through the CLI).
       assert.equal(await form.getByTestId('update-select').inputValue(), DECIDE_UPDATE);
+      const decision = { decision: 'approved', approver: 'Grace Hopper', comment: 'decided in the Web UI' } satisfies ApprovalDecision;
+      // The Data field is a CodeMirror editor (a contenteditable, not an input): focus it and type. Its encoding is
+      // json/plain, so the UI sends the parsed JSON, the one argument the update takes.
+      const editor = form.getByRole('textbox', { name: 'Data' });
+      await editor.click();
+      await page.keyboard.insertText(JSON.stringify(decision));
+      // Leave the editor before pressing Submit: leaving it re-formats the JSON over several lines, which grows the
+      // dialog and moves the Submit button, so a click aimed while the editor still had focus lands beside the button
+      // and nothing is sent (what "the decision never reached the run" was: no request at all, no error shown).
+      await editor.blur();
+      await eventually(async () => assert.deepEqual(JSON.parse(await editor.innerText()), decision), { what: 'the editor to hold the decision' });
       await shot('4-update-form');
+      await form.getByTestId('confirm-modal-button').click();
+      // On success the UI closes the dialog; on a rejected update (the validator's message) it stays open saying why.
+      await eventually(async () => assert.equal(await form.count(), 0, `the update dialog is still open: ${(await form.getByRole('alert').allInnerTexts()).join(' | ')}`),
+        { what: 'the UI to accept the update' });
+      await shot('5-update-sent');
+
+      // The run got the decision from the UI, signed by that person, and finished approved.
+      const approval = await eventually(async () => {
+        const state = await orchestra.handle(access.workflowId).query<ApprovalState>(APPROVAL_QUERY);
+        assert.ok(state.decision, `no decision recorded: ${JSON.stringify(state)}`);
+        return state.decision;
+      }, { what: 'the decision sent from the UI to reach the run' });
+      assert.deepEqual({ ...approval, decidedAt: undefined }, { ...decision, decidedAt: undefined });
+      const result = await orchestra.result(access.workflowId) as AccessRequestResult;
+      assert.equal(result.outcome, 'approved');
+      assert.equal(result.decidedBy, 'Grace Hopper');
+      assert.deepEqual(result.approval, approval);
+      assert.equal(result.result, 'APPROVED: Admin processing: admin access to the billing console - Full access granted');
 
       const query = encodeURIComponent('OrchestraPattern = "reminder"');
       await page.goto(`${ui}/workflows?query=${query}`);
