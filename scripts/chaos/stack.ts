@@ -13,6 +13,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import Database from 'better-sqlite3';
 import { Orchestra } from '../../src/client/api.js';
 import { startDevServer } from '../../src/runtime/dev-server.js';
+import { capabilityQueue } from '../../src/shared/capabilities.js';
 import { projectRoot } from '../../src/runtime/paths.js';
 import { ensureSandbox } from '../../src/mcp/sandbox.js';
 import { workflowsPath } from '../../src/workers/worker.js';
@@ -89,11 +90,11 @@ export class ChaosStack {
     return worker;
   }
 
-  /** Waits until the worker polls the task queue for activities (it has started and connected). */
+  /** Waits until the worker polls the tools queue for activities (it has started and connected; tool calls go there). */
   async polling(worker: WorkerProcess): Promise<void> {
     await until(async () => {
       const { pollers } = await this.env.client.workflowService.describeTaskQueue({
-        namespace: 'default', taskQueue: { name: this.taskQueue }, taskQueueType: 2, // TASK_QUEUE_TYPE_ACTIVITY
+        namespace: 'default', taskQueue: { name: capabilityQueue(this.taskQueue, 'tools') }, taskQueueType: 2, // TASK_QUEUE_TYPE_ACTIVITY
       });
       return (pollers ?? []).some((p) => p.identity?.startsWith(`${worker.child.pid}@`));
     }, `worker pid ${worker.child.pid} to poll`, 120_000);
