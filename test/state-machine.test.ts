@@ -51,12 +51,16 @@ describe('stateMachine: definition checks and transitions (no server)', () => {
       states: { a: {}, b: {}, done: { terminal: true }, island: {} },
       transitions: [{ from: ['a', 'nowhere'], to: 'b', event: 'go' }, { from: ['done'], to: 'a', event: 'again' }, { from: ['b'], to: 'gone', event: 'x' }],
     }));
-    assert.match(issues, /initial: unknown state "start" \(states: a, b, done, island\)/);
+    assert.match(issues, /initial: unknown state "start" \(states: "a", "b", "done", "island"\)/);
     assert.match(issues, /transitions\[0\]\.from\[1\]: unknown state "nowhere"/);
     assert.match(issues, /transitions\[1\]\.from\[0\]: "done" is terminal and cannot have exits/);
     assert.match(issues, /transitions\[2\]\.to: unknown state "gone"/);
     const unreachable = problemsOf(small({ states: { a: {}, b: {}, done: { terminal: true }, island: {} } }));
     assert.match(unreachable, /^definition\.states\.island: unreachable: no transitions lead to "island" from "a"$/);
+    // A name a person typed is quoted short and escaped: it cannot run on into the next problem or fill the screen.
+    const garbled = `x; "y"\n${'z'.repeat(500)}`;
+    const quoted = problemsOf(small({ initial: garbled }));
+    assert.match(quoted, /; definition\.initial: unknown state "x; \\"y\\"\\nz{57}…" \(507 characters\) \(states: "a", "b", "done"\)$/);
   });
 
   it('rejects ambiguous transitions: an unguarded one shadowing a later one for the same state and event', () => {

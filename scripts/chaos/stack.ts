@@ -67,6 +67,9 @@ export class ChaosStack {
       ORCHESTRA_MCP_CONFIG: path.join(this.home, 'mcp.config.json'),
       ORCHESTRA_WORKFLOW_BUNDLE: this.bundleFile,
       ORCHESTRA_LOG_LEVEL: 'ERROR',
+      // Several workers on this host at once: Orchestra's metrics on any free port, the SDK's (a fixed port) off.
+      ORCHESTRA_METRICS_PORT: '0',
+      ORCHESTRA_SDK_METRICS_PORT: 'off',
     };
   }
 

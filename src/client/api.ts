@@ -16,7 +16,7 @@ import { PROGRESS_QUERY } from '../shared/progress.js';
 import { PATTERN } from '../shared/search-attributes.js';
 import { WORKFLOW_TASK_TIMEOUT } from '../shared/recovery.js';
 import { TASK_QUEUE } from '../shared/task-queues.js';
-import { describeIssues } from '../shared/validation.js';
+import { describeProblems, problemsOf, type Problem } from '../shared/validation.js';
 import { resetPoint, type ResetTarget } from './reset.js';
 
 export type InputOf<T extends WorkflowType> = z.input<(typeof catalog)[T]['input']>;
@@ -24,9 +24,13 @@ export type ResultOf<T extends WorkflowType> = z.output<(typeof catalog)[T]['out
 
 /** Bad input, found before anything started. `issues` name each field. */
 export class InvalidInputError extends Error {
-  constructor(readonly workflowType: string, readonly issues: string) {
+  /** Every problem, as one line: `items[2].quantity: …; email: required`. */
+  readonly issues: string;
+  constructor(readonly workflowType: string, readonly problems: readonly Problem[]) {
+    const issues = describeProblems(problems);
     super(`invalid input for ${workflowType}: ${issues}`);
     this.name = 'InvalidInputError';
+    this.issues = issues;
   }
 }
 
@@ -253,7 +257,7 @@ export class Orchestra {
 /** Checks input against the workflow's schema without a server: returns the parsed value or throws InvalidInputError. */
 export function validateInput<T extends WorkflowType>(type: T, input: unknown): z.output<(typeof catalog)[T]['input']> {
   const result = specOf(type).input.safeParse(input);
-  if (!result.success) throw new InvalidInputError(type, describeIssues(result.error, input));
+  if (!result.success) throw new InvalidInputError(type, problemsOf(result.error, input));
   return result.data as z.output<(typeof catalog)[T]['input']>;
 }
 

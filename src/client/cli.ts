@@ -40,7 +40,7 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (e instanceof InvalidInputError) {
       err(`orchestra: invalid input for ${e.workflowType} — nothing was started:`);
-      for (const issue of e.issues.split('; ')) err(`  - ${issue}`);
+      for (const problem of e.problems) err(`  - ${problem.path}: ${problem.message}`);
       return 2;
     }
     if (e instanceof CliError) {

@@ -52,7 +52,7 @@ export function addDefinitionCommands(program: Command): void {
       try {
         process.stdout.write(toMermaid(checkDefinitionFile(locateDefinition(file) ?? file)));
       } catch (err) {
-        if (err instanceof DefinitionError) throw new InvalidInputError(err.source, err.problems.map((p) => `${p.path}: ${p.message}`).join('; '));
+        if (err instanceof DefinitionError) throw new InvalidInputError(err.source, err.problems);
         throw err;
       }
     });

@@ -151,7 +151,7 @@ export const definitionTarget: TargetResolver = (argument, input) => {
   try {
     return { type: 'definitionRun', input: prepareDefinitionRun(file, input) };
   } catch (err) {
-    if (err instanceof DefinitionError) throw new InvalidInputError(err.source, err.problems.map((p) => `${p.path}: ${p.message}`).join('; '));
+    if (err instanceof DefinitionError) throw new InvalidInputError(err.source, err.problems);
     throw err;
   }
 };

@@ -27,7 +27,7 @@ export class OrderClosedError extends Error {
 /** Validates an event and delivers it to its order's workflow, starting the workflow if this is the order's first event. */
 export async function publishOrderEvent(orchestra: Orchestra, raw: OrderEventInput, options: { taskQueue?: string } = {}): Promise<{ workflowId: string; runId: string }> {
   const parsed = validate(OrderEvent, raw);
-  if (!parsed.ok) throw new InvalidInputError('orderEvent', parsed.message);
+  if (!parsed.ok) throw new InvalidInputError('orderEvent', parsed.problems);
   const event = parsed.value;
   const workflowId = lifecycleIdOf(event.orderId);
   const input = { orderId: event.orderId };

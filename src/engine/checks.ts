@@ -4,17 +4,14 @@
  * expressions that do not parse or read steps that are not upstream, calls to unknown activities or MCP servers, child
  * definitions that are not known. Pure and deterministic: the workflow runs the same checks.
  */
-import { describeIssues } from '../shared/validation.js';
+import { problemsOf, type Problem } from '../shared/validation.js';
 import { actionOf, Definition, type Join, type Step } from './definition.js';
 import { dependencies, findCycle, switchRoutes, upstream, type Scope } from './dag.js';
 import { compile, conditionExpression, expressionsIn, ExpressionError, stepReferences } from './expressions.js';
 import { callTarget, isRegisteredActivity, REGISTERED_ACTIVITIES } from './registry.js';
 
-export interface Problem {
-  /** Where, as a path into the definition: `steps.charge.retry.maximumAttempts`. */
-  path: string;
-  message: string;
-}
+/** Where (a path into the definition: `steps.charge.retry.maximumAttempts`) and why. */
+export type { Problem };
 
 export interface CheckContext {
   /** Configured MCP server names; when given, a call to another server is a problem. */
@@ -31,10 +28,7 @@ export type Checked = { ok: true; definition: Definition } | { ok: false; proble
 export function checkDefinition(raw: unknown, context: CheckContext = {}): Checked {
   const parsed = Definition.safeParse(raw);
   if (!parsed.success) {
-    return { ok: false, problems: describeIssues(parsed.error).split('; ').map((line) => {
-      const at = line.indexOf(': ');
-      return { path: line.slice(0, at), message: line.slice(at + 2) };
-    }) };
+    return { ok: false, problems: problemsOf(parsed.error) };
   }
   const problems: Problem[] = [];
   const definition = parsed.data;

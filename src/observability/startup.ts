@@ -18,7 +18,14 @@ export interface Observability {
 export async function startObservability(logging: LoggingOptions = {}): Promise<Observability> {
   const settings = metricsSettings();
   const sdk = sdkPrometheus(settings);
-  installRuntime({ ...logging, prometheus: sdk });
+  try {
+    installRuntime({ ...logging, prometheus: sdk });
+  } catch (err) {
+    if (!sdk) throw err;
+    // The SDK binds its endpoint itself: a second worker process on the host finds the default port taken.
+    throw new Error(`cannot serve the Temporal SDK's metrics on ${sdk.bindAddress} (${err instanceof Error ? err.message : String(err)}); ` +
+      'set ORCHESTRA_SDK_METRICS_PORT to a free port or "off" (each worker process on a host needs its own ports)');
+  }
   const tracing = setupTracing();
   let server: MetricsServer | undefined;
   if (settings.port !== undefined) {

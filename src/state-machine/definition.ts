@@ -6,11 +6,14 @@
  */
 import { z } from 'zod';
 import { Duration } from '../schemas/common.js';
+import { quote } from '../shared/validation.js';
 
 /** A state or event name: `awaiting_approval`, `tests_passed`. */
 export const Name = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, 'use 1–64 letters, digits, "_", "." or "-", starting with a letter');
 
 /** Where a guard reads: the machine's context or the event's data, by a dotted path (`data.coverage`, `context.approved`). */
+/** How many state names an "unknown state" message lists. */
+const MAX_LISTED = 20;
 const GuardPath = z.string().regex(/^(context|data)(\.[A-Za-z0-9_]+)+$/, 'must be context.<field> or data.<field> (dotted)');
 const Scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
@@ -102,11 +105,12 @@ export function definitionProblems(definition: Pick<MachineDefinition, 'initial'
   const problems: DefinitionProblem[] = [];
   const { states, transitions } = definition;
   const known = (name: string) => Object.hasOwn(states, name);
-  const stateList = Object.keys(states).join(', ');
-  const unknown = (name: string) => `unknown state "${name}" (states: ${stateList})`;
+  const names = Object.keys(states);
+  const stateList = names.slice(0, MAX_LISTED).map((name) => quote(name)).join(', ') + (names.length > MAX_LISTED ? `, … (${names.length} states)` : '');
+  const unknown = (name: string) => `unknown state ${quote(name)} (states: ${stateList})`;
 
   if (!known(definition.initial)) problems.push({ path: ['initial'], message: unknown(definition.initial) });
-  else if (states[definition.initial].terminal) problems.push({ path: ['initial'], message: `"${definition.initial}" is terminal: the machine would end before it starts` });
+  else if (states[definition.initial].terminal) problems.push({ path: ['initial'], message: `${quote(definition.initial)} is terminal: the machine would end before it starts` });
   if (!Object.values(states).some((state) => state.terminal)) {
     problems.push({ path: ['states'], message: 'no state is terminal: mark at least one `terminal: true` so a run can end' });
   }
@@ -116,7 +120,7 @@ export function definitionProblems(definition: Pick<MachineDefinition, 'initial'
     if (transition.from === '*') return;
     transition.from.forEach((from, i) => {
       if (!known(from)) problems.push({ path: ['transitions', index, 'from', i], message: unknown(from) });
-      else if (states[from].terminal) problems.push({ path: ['transitions', index, 'from', i], message: `"${from}" is terminal and cannot have exits` });
+      else if (states[from].terminal) problems.push({ path: ['transitions', index, 'from', i], message: `${quote(from)} is terminal and cannot have exits` });
     });
   });
 
@@ -135,8 +139,8 @@ export function definitionProblems(definition: Pick<MachineDefinition, 'initial'
       const shadowed = indexes.slice(unguarded + 1).map((index) => `transitions[${index}]`).join(', ');
       problems.push({
         path: ['transitions', indexes[unguarded]],
-        message: `ambiguous: in "${from}", "${event}" is taken by this unguarded transition, so ${shadowed} can never be; `
-          + 'guard it, or list it last',
+        message: `ambiguous: in ${quote(from)}, ${quote(event)} is taken by this unguarded transition, so ${shadowed} can never be `
+          + '(guard it, or list it last)',
       });
     }
   }
@@ -147,12 +151,12 @@ export function definitionProblems(definition: Pick<MachineDefinition, 'initial'
       ...(state.approval ? (['approved', 'denied', 'expired'] as const).map((k) => [`approval.${k}`, state.approval![k]] as [string, string]) : []),
     ];
     if (state.terminal && fired.length) {
-      problems.push({ path: ['states', name, fired[0][0].split('.')[0]], message: `"${name}" is terminal: it cannot fire events` });
+      problems.push({ path: ['states', name, fired[0][0].split('.')[0]], message: `${quote(name)} is terminal: it cannot fire events` });
       continue;
     }
     for (const [field, event] of fired) {
       if (!byStateEvent.has(`${name}\u0000${event}`)) {
-        problems.push({ path: ['states', name, ...field.split('.')], message: `fires "${event}", but no transition leaves "${name}" on it` });
+        problems.push({ path: ['states', name, ...field.split('.')], message: `fires ${quote(event)}, but no transition leaves ${quote(name)} on it` });
       }
     }
   }
@@ -170,7 +174,7 @@ export function definitionProblems(definition: Pick<MachineDefinition, 'initial'
       }
     }
     for (const name of Object.keys(states)) {
-      if (!reached.has(name)) problems.push({ path: ['states', name], message: `unreachable: no transitions lead to "${name}" from "${definition.initial}"` });
+      if (!reached.has(name)) problems.push({ path: ['states', name], message: `unreachable: no transitions lead to ${quote(name)} from ${quote(definition.initial)}` });
     }
   }
   return problems;

@@ -1,6 +1,7 @@
 /**
  * Shared test plumbing: the time-skipping test server and the local dev server (both from resolved binaries, never a
- * download), one workflow bundle per test process, and workers on their own task queue per test.
+ * download), one workflow bundle per test run (or per test process, run on its own), and workers on their own task
+ * queue per test.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -119,9 +120,15 @@ export function readStore<T>(deps: TestDeps, read: (db: Database.Database) => T)
 }
 
 let bundle: Promise<WorkflowBundle> | undefined;
-/** The workflow bundle, built once per test process (bundling takes seconds; every worker in a file reuses it). */
+/**
+ * The workflow bundle: the one `npm test` built for the whole run (ORCHESTRA_TEST_WORKFLOW_BUNDLE, scripts/test.ts), or
+ * built once in this test process when a file runs on its own. Bundling takes seconds of CPU; every worker reuses it.
+ */
 export function workflowBundle(): Promise<WorkflowBundle> {
-  bundle ??= bundleWorkflowCode({ ...workflowBundleOptions, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } });
+  const prebuilt = process.env.ORCHESTRA_TEST_WORKFLOW_BUNDLE;
+  bundle ??= prebuilt
+    ? fs.promises.readFile(prebuilt, 'utf8').then((code) => ({ code }))
+    : bundleWorkflowCode({ ...workflowBundleOptions, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } });
   return bundle;
 }
 

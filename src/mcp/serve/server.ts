@@ -23,7 +23,7 @@ import { isClosed } from '../../client/runs.js';
 import { ApprovalDecision } from '../../schemas/approval.js';
 import { catalog, isWorkflowType, type WorkflowSpec } from '../../schemas/catalog.js';
 import { DECIDE_UPDATE } from '../../shared/approval.js';
-import { describeIssues } from '../../shared/validation.js';
+import { problemsOf } from '../../shared/validation.js';
 import { followRun } from './follow.js';
 import { errorReport, reportResult, RUN_REPORT_JSON_SCHEMA } from './run-report.js';
 import { WorkflowTaskStore } from './task-store.js';
@@ -125,7 +125,7 @@ async function cancel(orchestra: Orchestra, workflowId: string): Promise<CallToo
 
 function parse<T extends z.ZodType>(schema: T, args: unknown, tool: string): z.output<T> {
   const result = schema.safeParse(args);
-  if (!result.success) throw new InvalidInputError(tool, describeIssues(result.error, args));
+  if (!result.success) throw new InvalidInputError(tool, problemsOf(result.error, args));
   return result.data;
 }
 

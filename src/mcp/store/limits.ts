@@ -24,18 +24,12 @@ export const STORE_LIMITS = {
   jsonBytes: 256_000,
   /** Nesting depth of a JSON argument (deeper documents are bad input, not a reason to overflow the stack). */
   jsonDepth: 64,
-  /** How much of an input value an error message quotes. */
-  quoteLength: 64,
   /** An error message, and an error's details as JSON. */
   errorMessageLength: 2_000,
   errorDetailsBytes: 8_000,
 } as const;
 
-/** An input value in short form for an error message: `"ABC…" (4000000 characters)` when it is long. */
-export function quote(value: string, max: number = STORE_LIMITS.quoteLength): string {
-  if (value.length <= max) return `"${value}"`;
-  return `"${value.slice(0, max)}…" (${value.length} characters)`;
-}
+export { quote } from '../../shared/validation.js';
 
 /** The bytes a value takes as JSON (UTF-8). */
 export function jsonBytes(value: unknown): number {

@@ -4,10 +4,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { Orchestra } from '../src/client/api.js';
-import { startStoreHttpProcess } from './helpers/mcp-serve.js';
-import { useTemporal } from './helpers/temporal.js';
-import { prebuiltBundle, startWorkerProcess, type WorkerProcess } from './helpers/worker-process.js';
+import { Orchestra } from '../../src/client/api.js';
+import { startStoreHttpProcess } from '../helpers/mcp-serve.js';
+import { useTemporal } from '../helpers/temporal.js';
+import { prebuiltBundle, startWorkerProcess, type WorkerProcess } from '../helpers/worker-process.js';
 
 const TOKEN = 'store-token-for-two-workers';
 

@@ -8,10 +8,10 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { optionalTsToDate } from '@temporalio/common/lib/time.js';
-import { Orchestra, type StartedRun } from '../src/client/api.js';
-import { LIFTED_QUEUE_READER_LIMITS, startDevServer } from '../src/runtime/dev-server.js';
-import { PRIORITY_KEY } from '../src/shared/priority.js';
-import { testDeps, withWorker, type TestDeps } from './helpers/temporal.js';
+import { Orchestra, type StartedRun } from '../../src/client/api.js';
+import { LIFTED_QUEUE_READER_LIMITS, startDevServer } from '../../src/runtime/dev-server.js';
+import { PRIORITY_KEY } from '../../src/shared/priority.js';
+import { testDeps, withWorker, type TestDeps } from '../helpers/temporal.js';
 
 describe('task priority (local dev server)', () => {
   let env: TestWorkflowEnvironment;

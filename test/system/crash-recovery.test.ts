@@ -7,10 +7,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { Orchestra } from '../src/client/api.js';
-import { eventually } from './helpers/eventually.js';
-import { readStore, useTemporal } from './helpers/temporal.js';
-import { mcpConfigWithStoreFaults, prebuiltBundle, startWorkerProcess, type WorkerProcess } from './helpers/worker-process.js';
+import { Orchestra } from '../../src/client/api.js';
+import { eventually } from '../helpers/eventually.js';
+import { readStore, useTemporal } from '../helpers/temporal.js';
+import { mcpConfigWithStoreFaults, prebuiltBundle, startWorkerProcess, type WorkerProcess } from '../helpers/worker-process.js';
 
 describe('a worker crash mid-run', () => {
   const t = useTemporal('local'); // its scratch home (store.db, files/) is shared with the worker processes

@@ -4,10 +4,10 @@ import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import type Long from 'long';
-import { registerSearchAttributes } from '../src/runtime/search-attributes.js';
-import { orchestraCli, orchestraCliOnTerminal } from './helpers/cli.js';
-import { eventually } from './helpers/eventually.js';
-import { useTemporal, withWorker } from './helpers/temporal.js';
+import { registerSearchAttributes } from '../../src/runtime/search-attributes.js';
+import { orchestraCli, orchestraCliOnTerminal } from '../helpers/cli.js';
+import { eventually } from '../helpers/eventually.js';
+import { useTemporal, withWorker } from '../helpers/temporal.js';
 
 describe('orchestra CLI', () => {
   // analytics_report hangs until cancelled: a fan-out that waits for a signal.

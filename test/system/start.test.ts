@@ -8,11 +8,11 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { projectRoot } from '../src/runtime/paths.js';
-import { catalog } from '../src/schemas/catalog.js';
-import { runProcess, type CliResult } from './helpers/cli.js';
-import { tempDir } from './helpers/mcp.js';
-import { useTemporal } from './helpers/temporal.js';
+import { projectRoot } from '../../src/runtime/paths.js';
+import { catalog } from '../../src/schemas/catalog.js';
+import { runProcess, type CliResult } from '../helpers/cli.js';
+import { tempDir } from '../helpers/mcp.js';
+import { useTemporal } from '../helpers/temporal.js';
 
 /** Runs `npm start -- --once` as npm does (`tsx src/main.ts --once`) with extra environment. */
 function startOnce(env: Record<string, string>): Promise<CliResult> {

@@ -9,10 +9,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { findLocal, TEMPORAL_CLI } from '../src/runtime/binaries.js';
-import { projectRoot } from '../src/runtime/paths.js';
-import { runProcess } from './helpers/cli.js';
-import { useTemporal, withWorker } from './helpers/temporal.js';
+import { findLocal, TEMPORAL_CLI } from '../../src/runtime/binaries.js';
+import { projectRoot } from '../../src/runtime/paths.js';
+import { runProcess } from '../helpers/cli.js';
+import { useTemporal, withWorker } from '../helpers/temporal.js';
 
 const readme = fs.readFileSync(path.join(projectRoot, 'README.md'), 'utf8');
 
@@ -45,7 +45,7 @@ describe('the README, run as written', () => {
 
   it('has only orchestra, temporal and npm commands in its shell blocks', () => {
     assert.ok(commands.filter((c) => c.startsWith('npx orchestra')).length >= 20, 'the CLI examples are found');
-    for (const c of commands) assert.match(c, /^(npx orchestra|temporal|npm (install|start|test|run (lint|typecheck|record-histories|bench|conformance|store|chaos|test:browser)))\b/);
+    for (const c of commands) assert.match(c, /^(npx orchestra|temporal|npm (install|start|test|run (lint|typecheck|record-histories|bench|conformance|store|chaos|test:browser|test:system)))\b/);
   });
 
   it('runs every orchestra and temporal command with the exit code it states', async () => {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import type { Orchestra } from '../src/client/api.js';
-import type { AccessRequestResult } from '../src/schemas/access-request.js';
-import { orchestraCli } from './helpers/cli.js';
-import { eventually } from './helpers/eventually.js';
-import { useTemporal, withWorker } from './helpers/temporal.js';
+import type { Orchestra } from '../../src/client/api.js';
+import type { AccessRequestResult } from '../../src/schemas/access-request.js';
+import { orchestraCli } from '../helpers/cli.js';
+import { eventually } from '../helpers/eventually.js';
+import { useTemporal, withWorker } from '../helpers/temporal.js';
 
 describe('orchestra approve / status (human approval from the command line)', () => {
   const t = useTemporal('local');

@@ -5,11 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { catalog } from '../src/schemas/catalog.js';
-import type { FailureDocument } from '../src/client/failure.js';
-import { orchestraCli } from './helpers/cli.js';
-import { eventually } from './helpers/eventually.js';
-import { useTemporal, withWorker, type WorkerRun } from './helpers/temporal.js';
+import { catalog } from '../../src/schemas/catalog.js';
+import type { FailureDocument } from '../../src/client/failure.js';
+import { orchestraCli } from '../helpers/cli.js';
+import { eventually } from '../helpers/eventually.js';
+import { useTemporal, withWorker, type WorkerRun } from '../helpers/temporal.js';
 
 interface Listed { workflowId: string; type: string; status: string; outcome: string | null }
 

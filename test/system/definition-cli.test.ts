@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { orchestraCli } from './helpers/cli.js';
-import { useTemporal, withWorker } from './helpers/temporal.js';
+import { orchestraCli } from '../helpers/cli.js';
+import { useTemporal, withWorker } from '../helpers/temporal.js';
 
 function scratch(name: string, text: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orchestra-def-'));

@@ -8,10 +8,10 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { Orchestra } from '../src/client/api.js';
-import { eventually } from './helpers/eventually.js';
-import { readStore, useTemporal } from './helpers/temporal.js';
-import { mcpConfigWithStoreFaults, prebuiltBundle, startWorkerProcess } from './helpers/worker-process.js';
+import { Orchestra } from '../../src/client/api.js';
+import { eventually } from '../helpers/eventually.js';
+import { readStore, useTemporal } from '../helpers/temporal.js';
+import { mcpConfigWithStoreFaults, prebuiltBundle, startWorkerProcess } from '../helpers/worker-process.js';
 
 interface LogLine { time: string; level: string; message: string; [key: string]: unknown }
 

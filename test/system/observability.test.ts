@@ -13,19 +13,19 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { z } from 'zod';
-import { createActivities } from '../src/activities/index.js';
-import type { TimelineStep } from '../src/client/timeline.js';
-import { McpPool } from '../src/mcp/pool.js';
-import { DECIDE_UPDATE } from '../src/shared/approval.js';
-import { serveMetrics } from '../src/observability/endpoints.js';
-import { withObservability } from '../src/observability/worker-options.js';
-import type { AccessRequestResult } from '../src/schemas/access-request.js';
-import { registry } from '../src/observability/metrics.js';
-import { readSpans, type StoredSpan } from '../src/observability/span-file.js';
-import { orchestraCli } from './helpers/cli.js';
-import { eventually } from './helpers/eventually.js';
-import { tempDir } from './helpers/mcp.js';
-import { useTemporal, withWorker, workflowBundle, type WorkerRun } from './helpers/temporal.js';
+import { createActivities } from '../../src/activities/index.js';
+import type { TimelineStep } from '../../src/client/timeline.js';
+import { McpPool } from '../../src/mcp/pool.js';
+import { DECIDE_UPDATE } from '../../src/shared/approval.js';
+import { serveMetrics } from '../../src/observability/endpoints.js';
+import { withObservability } from '../../src/observability/worker-options.js';
+import type { AccessRequestResult } from '../../src/schemas/access-request.js';
+import { registry } from '../../src/observability/metrics.js';
+import { readSpans, type StoredSpan } from '../../src/observability/span-file.js';
+import { orchestraCli } from '../helpers/cli.js';
+import { eventually } from '../helpers/eventually.js';
+import { tempDir } from '../helpers/mcp.js';
+import { useTemporal, withWorker, workflowBundle, type WorkerRun } from '../helpers/temporal.js';
 
 const traceFile = path.join(tempDir('traces'), 'spans.jsonl');
 process.env.ORCHESTRA_TRACE_FILE = traceFile; // before the first worker sets up tracing: this process and the CLI share it

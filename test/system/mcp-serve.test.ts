@@ -7,16 +7,16 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { CreateTaskResultSchema } from '@modelcontextprotocol/sdk/experimental/tasks/types.js';
 import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import type { ClientHandlers } from '../src/mcp/client-handlers.js';
-import { parseMcpConfig } from '../src/mcp/config.js';
-import { McpPool } from '../src/mcp/pool.js';
-import type { RunReport } from '../src/mcp/serve/run-report.js';
-import { projectRoot } from '../src/runtime/paths.js';
-import { catalog } from '../src/schemas/catalog.js';
-import { runProcess } from './helpers/cli.js';
-import { eventually } from './helpers/eventually.js';
-import { startServeProcess, type ServeProcess } from './helpers/mcp-serve.js';
-import { useTemporal, withWorker } from './helpers/temporal.js';
+import type { ClientHandlers } from '../../src/mcp/client-handlers.js';
+import { parseMcpConfig } from '../../src/mcp/config.js';
+import { McpPool } from '../../src/mcp/pool.js';
+import type { RunReport } from '../../src/mcp/serve/run-report.js';
+import { projectRoot } from '../../src/runtime/paths.js';
+import { catalog } from '../../src/schemas/catalog.js';
+import { runProcess } from '../helpers/cli.js';
+import { eventually } from '../helpers/eventually.js';
+import { startServeProcess, type ServeProcess } from '../helpers/mcp-serve.js';
+import { useTemporal, withWorker } from '../helpers/temporal.js';
 
 const TOKEN = 'test-token-for-orchestra-serve';
 

@@ -6,11 +6,11 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { Orchestra } from '../src/client/api.js';
-import { eventually } from './helpers/eventually.js';
-import { useTemporal } from './helpers/temporal.js';
-import { prebuiltBundle, startWorkerProcess, type WorkerProcess } from './helpers/worker-process.js';
-import { freePort } from './helpers/ports.js';
+import { Orchestra } from '../../src/client/api.js';
+import { eventually } from '../helpers/eventually.js';
+import { useTemporal } from '../helpers/temporal.js';
+import { prebuiltBundle, startWorkerProcess, type WorkerProcess } from '../helpers/worker-process.js';
+import { freePort } from '../helpers/ports.js';
 
 interface Started { message: string; taskQueues: string[]; metrics: string; sdkMetrics?: string }
 
