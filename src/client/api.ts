@@ -4,7 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
-  Client, Connection, WorkflowExecutionAlreadyStartedError, WorkflowFailedError, type WorkflowExecutionInfo, type WorkflowHandle,
+  Client, Connection, isGrpcServiceError, ServiceError, WorkflowExecutionAlreadyStartedError, WorkflowFailedError,
+  type WorkflowExecutionInfo, type WorkflowHandle,
 } from '@temporalio/client';
 import type { History } from '@temporalio/common/lib/proto-utils.js';
 import type { z } from 'zod';
@@ -18,6 +19,11 @@ import { WORKFLOW_TASK_TIMEOUT } from '../shared/recovery.js';
 import { TASK_QUEUE } from '../shared/task-queues.js';
 import { describeProblems, problemsOf, type Problem } from '../shared/validation.js';
 import { resetPoint, type ResetTarget } from './reset.js';
+
+/** gRPC's FAILED_PRECONDITION: how the server refuses an update while the run's workflow task is in a failed state. */
+const GRPC_FAILED_PRECONDITION = 9;
+/** How long {@link Orchestra.update} keeps sending an update the server refused for a failed workflow task. */
+const UPDATE_RETRY = { firstMs: 200, maxMs: 2_000, totalMs: 20_000 } as const;
 
 export type InputOf<T extends WorkflowType> = z.input<(typeof catalog)[T]['input']>;
 export type ResultOf<T extends WorkflowType> = z.output<(typeof catalog)[T]['output']>;
@@ -166,9 +172,26 @@ export class Orchestra {
     return this.client.workflow.getHandle(workflowId).describe();
   }
 
+  /**
+   * Sends an update and waits for its result. While the run's last workflow task has failed (timed out on a worker
+   * that died or was starved of CPU; the next attempt is on its way) the server refuses updates with
+   * FAILED_PRECONDITION: the update is sent again, under the same update id so it is never applied twice, for up to
+   * {@link UPDATE_RETRY}'s total.
+   */
   async update(workflowId: string, name: string, args: unknown[] = []): Promise<unknown> {
     const handle = this.client.workflow.getHandle(workflowId);
-    return args.length ? handle.executeUpdate(name, { args: args as [unknown, ...unknown[]] }) : handle.executeUpdate(name);
+    const updateId = randomUUID();
+    for (let waitMs: number = UPDATE_RETRY.firstMs, waited = 0; ; waited += waitMs, waitMs = Math.min(waitMs * 2, UPDATE_RETRY.maxMs)) {
+      try {
+        return await (args.length
+          ? handle.executeUpdate(name, { updateId, args: args as [unknown, ...unknown[]] })
+          : handle.executeUpdate(name, { updateId }));
+      } catch (err) {
+        const refused = err instanceof ServiceError && isGrpcServiceError(err.cause) && err.cause.code === GRPC_FAILED_PRECONDITION;
+        if (!refused || waited + waitMs > UPDATE_RETRY.totalMs) throw err;
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+      }
+    }
   }
 
   async signal(workflowId: string, name: string, args: unknown[] = []): Promise<void> {
