@@ -154,7 +154,7 @@ export const listDeadLettersInput = z.strictObject({
 export const markDeadLetterInput = z.strictObject({
   idempotency_key: idempotencyKey,
   id: idString(),
-  status: z.enum(['redriven', 'resolved']),
+  status: z.enum(['pending', 'redriven', 'resolved']).describe('redriven: a redrive started (counted); pending: open again (a redrive failed); resolved: final'),
   note: z.string().max(2_000).optional().describe('e.g. the workflow id of the redrive run'),
 });
 
@@ -220,7 +220,7 @@ export const storeToolDescriptions: Record<StoreToolName, string> = {
   list_events: 'Read the event log in order, optionally for one aggregate / type, after a sequence number. A page ends early when it would pass the reply size limit: continue from last_seq while has_more.',
   record_dead_letter: 'Record an item that failed for good, for later redrive.',
   list_dead_letters: 'List dead letters, optionally by status (pending | redriven | resolved) or source, a page at a time: pass next_cursor as cursor while it is not null.',
-  mark_dead_letter: 'Mark a dead letter redriven or resolved. Errors: UnknownDeadLetter, InvalidTransition (resolved is final).',
+  mark_dead_letter: 'Mark a dead letter redriven (a redrive started), pending again (it failed) or resolved. Errors: UnknownDeadLetter, InvalidTransition (resolved is final).',
   analytics_report: 'A slow sales report computed section by section; sends notifications/progress when the request has a progressToken and stops when cancelled.',
 };
 
