@@ -9,7 +9,7 @@
  * have had is answered from the store instead of applied twice; corrected arguments are a new call with this run's key.
  */
 import { isCancellation, workflowInfo } from '@temporalio/workflow';
-import type { MarkDeadLetterResult } from '../mcp/store/tools.js';
+import type { MarkDeadLetterResult } from '../shared/store-contract.js';
 import { RedriveInput, type RedriveResult } from '../schemas/redrive.js';
 import { describeToolCall } from '../shared/tool-call.js';
 import { describeFailure } from './support/failures.js';

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { DEAD_LETTER_STATUSES } from '../../mcp/store/tools.js';
+import { DEAD_LETTER_STATUSES } from '../../shared/store-contract.js';
 import { DeadLetterError, DeadLetterQueue, deadLetterItem, parseNote, type DeadLetter } from '../dead-letters.js';
 import { NothingHappenedError, out, print, readJson, table, UsageError } from '../output.js';
 import { withClient } from '../runs.js';

@@ -4,7 +4,7 @@
  * retried or replayed recording is one dead letter. `orchestra dlq` lists, shows, redrives and discards them.
  */
 import { ActivityFailure, CancellationScope, isCancellation, patched, workflowInfo, type RetryPolicy } from '@temporalio/workflow';
-import type { RecordDeadLetterResult } from '../../mcp/store/tools.js';
+import type { RecordDeadLetterResult } from '../../shared/store-contract.js';
 import type { DeadLetterItem } from '../../shared/dead-letter.js';
 import type { ToolCall } from '../../shared/tool-call.js';
 import { describeFailure } from './failures.js';
