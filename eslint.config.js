@@ -35,7 +35,10 @@ export default tseslint.config(
           { name: '@temporalio/worker', message: 'Workflows cannot use the worker.' },
           { name: '@temporalio/activity', message: 'Workflows cannot use the activity context.' },
         ],
-        patterns: [{ group: ['**/activities/*', '!**/activities/types*'], message: 'Import activity types only (import type).', allowTypeImports: true }],
+        patterns: [
+          { group: ['**/activities/*', '!**/activities/types*'], message: 'Import activity types only (import type).', allowTypeImports: true },
+          { group: ['**/mcp/store/*'], message: 'The store server\'s internals: import its contract from src/shared/store-contract.ts.' },
+        ],
       }],
       'no-restricted-globals': ['error', { name: 'setTimeout', message: 'Use sleep() from @temporalio/workflow.' }],
       'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'Temporal makes Math.random deterministic, but say so: use uuid4() or a seeded choice.' }],

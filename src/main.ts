@@ -13,6 +13,7 @@ import { LOCAL_UI_PORT, temporalTarget } from './runtime/connection.js';
 import { startDevServer } from './runtime/dev-server.js';
 import { orchestraHome } from './runtime/paths.js';
 import { registerSearchAttributes } from './runtime/search-attributes.js';
+import { countApprovalsPendingIn } from './observability/approvals-pending.js';
 import { startObservability } from './observability/startup.js';
 import { tracingClientInterceptors } from './observability/tracing.js';
 import { createWorkers, runWorkers } from './workers/pool.js';
@@ -62,6 +63,7 @@ if (target.configured) {
   teardown = () => env.teardown();
 }
 
+countApprovalsPendingIn(client); // orchestra_approvals_pending counts the cluster's waiting runs at each scrape
 const workers = await createWorkers({ connection, namespace: target.namespace, activityDeps: { mcp } }); // every queue
 const orchestra = Orchestra.fromClient(client, target);
 const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-').toLowerCase();

@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Worker } from '@temporalio/worker';
 import { DeadLetterError, DeadLetterQueue, diffArguments, parseNote } from '../src/client/dead-letters.js';
+import type { DefinitionRunResult } from '../src/schemas/definition-run.js';
+import type { ParallelAggregateResult } from '../src/schemas/parallel-aggregate.js';
 import type { DeadLetterItem } from '../src/shared/dead-letter.js';
 import { useTemporal, withWorker, workflowBundle } from './helpers/temporal.js';
 import { withObservability } from '../src/observability/worker-options.js';
@@ -69,7 +71,7 @@ describe('dead-letter queue', () => {
       const redrive = await queue.redrive(orchestra, letter.id, { by: 'ada', taskQueue }); // same arguments: fails again
       await assert.rejects(orchestra.result(redrive.workflowId));
       const open = await queue.get(letter.id);
-      assert.equal(open.status, 'redriven');
+      assert.deepEqual([open.status, open.redrive_count], ['pending', 1], 'open again for a person, one redrive counted');
       const note = parseNote(open.note) as { run: string; by: string; changes: unknown[]; outcome: string; error: { type: string; message: string } };
       assert.deepEqual([note.run, note.by, note.changes, note.outcome, note.error.type], [redrive.workflowId, 'ada', [], 'failed', 'UnknownCustomer']);
 
@@ -78,6 +80,67 @@ describe('dead-letter queue', () => {
       assert.equal(closed.status, 'resolved');
       assert.deepEqual(parseNote(closed.note), { discarded: true, by: 'bob', reason: 'customer closed the account' });
       await assert.rejects(queue.discard(letter.id, 'again', 'bob'), (e: unknown) => e instanceof DeadLetterError && e.reason === 'closed');
+    });
+  });
+
+  it('records a fan-out\'s tool branch that failed within the tolerance; the aggregate is unchanged and a redrive resolves it', async () => {
+    await withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
+      const run = await orchestra.start('parallelAggregate', {
+        title: 'customers', minSuccesses: 1,
+        branches: [
+          { kind: 'tool', id: 'known', server: 'store', tool: 'get_customer', args: { customer_id: 'cust-001' }, readOnly: true },
+          { kind: 'tool', id: 'unknown', server: 'store', tool: 'get_customer', args: { customer_id: 'cust-998' }, readOnly: true },
+          { kind: 'text', id: 'mood', analysis: 'sentiment', text: 'fine' },
+        ],
+      }, { taskQueue });
+      const aggregate = await orchestra.result(run.workflowId) as ParallelAggregateResult;
+      assert.equal(aggregate.status, 'partial');
+      assert.deepEqual(aggregate.completed, ['known', 'mood']);
+      const failed = aggregate.branches.find((b) => b.id === 'unknown')!;
+      assert.equal(failed.error?.type, 'UnknownCustomer');
+      assert.ok(failed.deadLetterId, 'the failed branch names its dead letter');
+
+      const queue = new DeadLetterQueue(t.deps.mcp);
+      const letters = (await queue.list({ source: 'parallelAggregate' })).filter((l) => (l.item as DeadLetterItem).workflowId === run.workflowId);
+      assert.deepEqual(letters.map((l) => l.id), [failed.deadLetterId], 'one dead letter: the failed tool branch, not the completed ones');
+      const item = letters[0].item as DeadLetterItem;
+      assert.equal(item.step, 'branch unknown');
+      assert.deepEqual({ ...item.call, idempotencyKey: undefined }, { server: 'store', tool: 'get_customer', args: { customer_id: 'cust-998' }, idempotencyKey: undefined });
+      assert.equal(letters[0].error_type, 'UnknownCustomer');
+
+      const redrive = await queue.redrive(orchestra, failed.deadLetterId!, { args: { customer_id: 'cust-002' }, by: 'ada', taskQueue });
+      const result = await orchestra.result(redrive.workflowId) as { outcome: string; result: { customer: { id: string } } };
+      assert.deepEqual([result.outcome, result.result.customer.id], ['completed', 'cust-002']);
+      assert.equal((await queue.get(failed.deadLetterId!)).status, 'resolved');
+    });
+  });
+
+  it('records a definition\'s tool step that failed for good even when its catch step takes over; a redrive runs that call alone', async () => {
+    await withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
+      const run = await orchestra.start('definitionRun', {
+        definition: {
+          orchestra: 1, name: 'dead-letter-steps',
+          steps: {
+            lookup: { call: 'store.get_customer', readOnly: true, input: { customer_id: '${ input.customer }' }, catch: { set: 'no customer' } },
+            greet: { set: 'hello', dependsOn: ['lookup'] },
+          },
+          output: '${ steps.lookup }',
+        },
+        input: { customer: 'cust-997' },
+      }, { taskQueue });
+      const result = await orchestra.result(run.workflowId) as DefinitionRunResult;
+      assert.equal(result.output, 'no customer', 'the catch step still decides the outcome');
+
+      const queue = new DeadLetterQueue(t.deps.mcp);
+      const letters = (await queue.list({ source: 'definitionRun' })).filter((l) => (l.item as DeadLetterItem).workflowId === run.workflowId);
+      assert.equal(letters.length, 1);
+      const item = letters[0].item as DeadLetterItem;
+      assert.deepEqual([item.step, item.call.server, item.call.tool, item.call.args, item.retryState], ['lookup', 'store', 'get_customer', { customer_id: 'cust-997' }, 'NON_RETRYABLE_FAILURE']);
+
+      const redrive = await queue.redrive(orchestra, letters[0].id, { args: { customer_id: 'cust-003' }, by: 'ada', taskQueue });
+      const redriven = await orchestra.result(redrive.workflowId) as { outcome: string; result: { customer: { id: string } } };
+      assert.deepEqual([redriven.outcome, redriven.result.customer.id], ['completed', 'cust-003']);
+      assert.equal((await queue.get(letters[0].id)).status, 'resolved');
     });
   });
 

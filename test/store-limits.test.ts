@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { createToolActivities } from '../src/activities/mcp.js';
 import { STORE_LIMITS } from '../src/mcp/store/limits.js';
-import type { GetProductsResult, ListDeadLettersResult, QueryResult } from '../src/mcp/store/tools.js';
+import type { GetProductsResult, ListDeadLettersResult, QueryResult } from '../src/shared/store-contract.js';
 import { activityEnv, rejectsWith, storeSpec, tempDir, testPool } from './helpers/mcp.js';
 import { startStoreServer, type StoreServerHandle } from './helpers/store.js';
 

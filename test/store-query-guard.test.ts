@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { StoreFailure } from '../src/mcp/store/errors.js';
 import { executeReadOnly } from '../src/mcp/store/query.js';
 import { Store } from '../src/mcp/store/store.js';
-import type { QueryResult } from '../src/mcp/store/tools.js';
+import type { QueryResult } from '../src/shared/store-contract.js';
 import { startStoreServer, type StoreServerHandle } from './helpers/store.js';
 
 /** Names of things outside the allowlist, in every spelling SQLite takes for a table name. */

@@ -10,7 +10,7 @@ import type {
   AppendEventResult, CustomerListResult, DeadLetter, ListEventsResult, MarkDeadLetterResult, NotificationResult,
   PaymentResult, QueryResult, RefundResult, ReleaseResult, ReservationResult, SearchResult, ShippingLabelResult,
   TicketResult, UserResult,
-} from '../src/mcp/store/tools.js';
+} from '../src/shared/store-contract.js';
 import { eventually, startStoreServer, type StoreServerHandle } from './helpers/store.js';
 
 const FAULTS = {

@@ -20,6 +20,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { z } from 'zod';
 import { redact, redactUrl, registerSecret, registerUrlSecrets } from '../shared/redact.js';
 import { validate } from '../shared/validation.js';
+import { whileWaiting } from './keep-alive.js';
 
 export const LlmErrorType = {
   NotConfigured: 'LlmNotConfigured',
@@ -117,7 +118,12 @@ export async function chatCompletion(request: Record<string, unknown>): Promise<
   }
   const url = `${config.baseUrl}/chat/completions`;
   const ctx = activityContext();
-  ctx?.heartbeat();
+  // Heartbeats while the model answers: a worker killed mid-call is noticed within the short heartbeat timeout
+  // (src/shared/recovery.ts), not at the 90 s start-to-close.
+  return whileWaiting(ctx, () => postCompletion(url, config, request, ctx));
+}
+
+async function postCompletion(url: string, config: LlmConfig, request: Record<string, unknown>, ctx: Context | undefined): Promise<{ completion: ChatCompletion; config: LlmConfig }> {
   const signals = [AbortSignal.timeout(config.timeoutMs), ...(ctx ? [ctx.cancellationSignal] : [])];
   let response: Response;
   try {

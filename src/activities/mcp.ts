@@ -36,6 +36,7 @@ import {
 import { toolResultOf, toolText, type ToolResult } from '../shared/tool-result.js';
 import { compileJsonSchema, describeAjvErrors } from '../shared/json-schema.js';
 import { describeIssues } from '../shared/validation.js';
+import { startKeepAlive, whileWaiting, type KeepAlive } from './keep-alive.js';
 
 export type { ToolCall } from '../shared/tool-call.js';
 
@@ -84,7 +85,8 @@ export function createToolActivities(pool: McpPool, options: ToolActivityOptions
     async listTools(input: { server: string }): Promise<ToolInfo[]> {
       if (!pool.has(input.server)) throw unknownServer(new UnknownServerError(input.server, pool.serverNames));
       try {
-        return (await pool.listTools(input.server)).map(toolInfo);
+        // Heartbeats while it waits (the server may be starting): a dead worker's call is noticed at the heartbeat timeout.
+        return (await whileWaiting(asyncLocalStorage.getStore(), () => pool.listTools(input.server))).map(toolInfo);
       } catch (err) {
         throw failureForException(err, `${input.server}.tools/list`).failure;
       }
@@ -125,7 +127,7 @@ export type ToolActivities = ReturnType<typeof createToolActivities>;
 async function runToolCall(pool: McpPool, raw: ToolCall, defaultTimeoutMs: number): Promise<ToolResult> {
   const ctx = asyncLocalStorage.getStore(); // undefined outside an activity (scripts, direct calls in tests)
   // Heartbeats from the start: starting a server for the first call can take longer than the heartbeat timeout.
-  const keepAlive = startKeepAlive(ctx);
+  const keepAlive = startKeepAlive<ToolHeartbeat>(ctx);
   try {
     return await callWithKeepAlive(pool, raw, defaultTimeoutMs, ctx, keepAlive);
   } finally {
@@ -134,7 +136,7 @@ async function runToolCall(pool: McpPool, raw: ToolCall, defaultTimeoutMs: numbe
 }
 
 async function callWithKeepAlive(pool: McpPool, raw: ToolCall, defaultTimeoutMs: number, ctx: Context | undefined,
-  keepAlive: KeepAlive): Promise<ToolResult> {
+  keepAlive: KeepAlive<ToolHeartbeat>): Promise<ToolResult> {
   const startedAt = Date.now();
   const parsed = ToolCall.safeParse(raw);
   if (!parsed.success) {
@@ -255,30 +257,8 @@ function cancellation(ctx: Context): unknown {
 // ---------------------------------------------------------------------------------------------------------------------
 // Timeouts, progress, heartbeats
 
-interface KeepAlive {
-  details: ToolHeartbeat | undefined;
-  stop(): void;
-}
-
-/**
- * While a request is in flight the activity heartbeats (the latest progress, or that it is waiting) so Temporal can
- * deliver a cancellation even when the server sends no progress; Temporal throttles what reaches the server.
- */
-function startKeepAlive(ctx: Context | undefined): KeepAlive {
-  const keepAlive: KeepAlive = { details: undefined, stop: () => undefined };
-  if (!ctx) return keepAlive;
-  const every = ctx.info.heartbeatTimeoutMs ? Math.max(200, ctx.info.heartbeatTimeoutMs / 3) : 10_000;
-  const since = Date.now();
-  const timer = setInterval(() => {
-    ctx.heartbeat(keepAlive.details ?? { waiting: `${Math.round((Date.now() - since) / 1000)}s` });
-  }, every);
-  timer.unref();
-  keepAlive.stop = () => clearInterval(timer);
-  return keepAlive;
-}
-
 function requestOptions(ctx: Context | undefined, call: ParsedToolCall, startedAt: number, defaultTimeoutMs: number,
-  keepAlive: KeepAlive): RequestOptions {
+  keepAlive: KeepAlive<ToolHeartbeat>): RequestOptions {
   const budget = remainingMs(ctx, startedAt) ?? defaultTimeoutMs;
   const perCall = call.timeout === undefined ? undefined : toMs(call.timeout);
   return {

@@ -11,7 +11,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { createToolActivities } from '../activities/mcp.js';
 import { loadMcpConfig } from '../mcp/config.js';
 import { McpPool } from '../mcp/pool.js';
-import type { DeadLetter, ListDeadLettersResult, MarkDeadLetterResult } from '../mcp/store/tools.js';
+import type { DeadLetter, ListDeadLettersResult, MarkDeadLetterResult } from '../shared/store-contract.js';
 import { RedriveInput } from '../schemas/redrive.js';
 import { redriveWorkflowId, type ArgumentChange, type DeadLetterItem } from '../shared/dead-letter.js';
 import { PATTERN } from '../shared/search-attributes.js';

@@ -8,7 +8,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import {
   aggregateIdOf, eventFromLog, lifecycleIdOf, OrderEvent, ORDER_EVENT_SIGNAL, ORDER_QUERY, replay, type OrderEventInput, type OrderState,
 } from '../events/order-events.js';
-import type { ListEventsResult, StoredEvent } from '../mcp/store/tools.js';
+import type { ListEventsResult, StoredEvent } from '../shared/store-contract.js';
 import { catalog } from '../schemas/catalog.js';
 import type { OrderLifecycleView } from '../schemas/order-lifecycle.js';
 import { PATTERN } from '../shared/search-attributes.js';

@@ -6,14 +6,17 @@
  *   orchestra_tool_call_duration_seconds{server,tool,outcome}    exception, cancelled), with their latency
  *   orchestra_activity_retries_total{activity}                 activity attempts after the first
  *   orchestra_compensations_total{pattern,outcome}             saga undos run (compensated, nothing_to_undo, failed)
- *   orchestra_approvals_pending                                approval gates waiting for a person
+ *   orchestra_approvals_pending                                runs of the namespace waiting for a person at an
+ *                                                              approval gate (a visibility count, ./approvals-pending.ts)
  *   orchestra_approvals_total{decision}                        approvals resolved (approved, denied, timed_out)
  *   orchestra_branches_total{pattern,outcome}                  fan-out branches by outcome
  *   orchestra_breaker_state{server}                            an MCP server's circuit breaker (0 closed, 1 half-open,
  *                                                              2 open), set through `reportBreakerState`
  *
  * Workflow-side counts arrive through a sink that is not called on replay, so a run counts once per worker that runs it
- * live; `orchestra_approvals_pending` is a gauge per process: sum it over workers.
+ * live. `orchestra_approvals_pending` is a level, not a count of events, so it is not kept per process (a gate asked on
+ * one worker may be decided on another, and a restarted worker forgets what it saw): each scrape counts the namespace's
+ * runs flagged OrchestraApprovalPending. Every worker reports the same figure: take max, not sum, over workers.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
@@ -49,11 +52,24 @@ export const compensations = new Counter({
   registers: [registry],
 });
 
+let countPendingApprovals: (() => Promise<number>) | undefined;
+
 export const approvalsPending = new Gauge({
   name: 'orchestra_approvals_pending',
-  help: 'Approval gates waiting for a decision, as seen by this process (sum over workers)',
+  help: 'Runs waiting for a person at an approval gate, in the whole namespace (every worker reports it: take max over workers)',
   registers: [registry],
+  async collect() {
+    if (!countPendingApprovals) return;
+    // An unreachable server keeps the last figure rather than failing the whole scrape.
+    const count = await countPendingApprovals().catch(() => undefined);
+    if (count !== undefined) this.set(count);
+  },
 });
+
+/** Where each scrape reads `orchestra_approvals_pending` from (./approvals-pending.ts sets it); none: the metric stays 0. */
+export function countApprovalsPendingWith(count: (() => Promise<number>) | undefined): void {
+  countPendingApprovals = count;
+}
 
 export const approvals = new Counter({
   name: 'orchestra_approvals_total',

@@ -1,18 +1,13 @@
 /** The worker's side of the metrics: the workflow sink's receiver and an activity interceptor counting retries. */
 import type { ActivityInboundCallsInterceptor, InjectedSinks, WorkerOptions } from '@temporalio/worker';
 import type { OrchestraSinks } from '../shared/metrics-sink.js';
-import { activityRetries, approvals, approvalsPending, branches, compensations } from './metrics.js';
+import { activityRetries, approvals, branches, compensations } from './metrics.js';
 
 export const metricsSinks: InjectedSinks<OrchestraSinks> = {
   orchestraMetrics: {
     compensation: { fn: (info, outcome) => compensations.inc({ pattern: info.workflowType, outcome }) },
-    approvalRequested: { fn: () => approvalsPending.inc() },
-    approvalResolved: {
-      fn: (_info, decision) => {
-        approvalsPending.dec();
-        approvals.inc({ decision });
-      },
-    },
+    approvalRequested: { fn: () => undefined }, // the pending level is counted in the cluster: ./approvals-pending.ts
+    approvalResolved: { fn: (_info, decision) => approvals.inc({ decision }) },
     branch: { fn: (info, outcome) => branches.inc({ pattern: info.workflowType, outcome }) },
   },
 };

@@ -170,6 +170,8 @@ export const BranchOutcome = z.object({
   durationMs: z.number(),
   /** Why it did not complete. */
   error: BranchError.optional(),
+  /** A tool branch that failed for good: its dead letter (`orchestra dlq show <id>`), to correct and redrive. */
+  deadLetterId: z.string().optional(),
 });
 export type BranchOutcome = z.infer<typeof BranchOutcome>;
 

@@ -26,3 +26,49 @@ export const WORKFLOW_TASK_TIMEOUT = '4 seconds';
 
 /** How long a task waits for the worker that cached its workflow before any worker may take it. @default "1 second" (SDK: 10 s) */
 export const STICKY_QUEUE_SCHEDULE_TO_START_TIMEOUT = '1 second';
+
+/**
+ * Heartbeat timeout of language-model calls (`generateText`, `chooseToolCall`): they heartbeat while they wait for the
+ * model's answer (src/activities/keep-alive.ts). @default "2 seconds" (was none: a dead worker's call was noticed only
+ * at its 90 s start-to-close)
+ */
+export const LLM_CALL_HEARTBEAT_TIMEOUT = '2 seconds';
+
+/** One attempt at a language-model call: the model's own slowest answer, not a dead worker. @default "90 seconds" */
+export const LLM_CALL_START_TO_CLOSE_TIMEOUT = '90 seconds';
+
+/** One attempt at a tool call (its heartbeat notices a dead worker far sooner). @default "1 minute" */
+export const TOOL_CALL_START_TO_CLOSE_TIMEOUT = '1 minute';
+
+/**
+ * Text activities (src/activities/text.ts: TextRank, AFINN, BM25, …) are synchronous CPU work that cannot heartbeat, so
+ * their start-to-close timeout is what notices a dead worker. It is sized to the input: up to SHORT_TEXT_CHARS of input
+ * JSON (measured on the loaded 2-core machine: ≤ 0.6 s for any analysis of 10,000 characters) an attempt gets
+ * SHORT_TEXT_START_TO_CLOSE_TIMEOUT, so a dead worker's analysis runs elsewhere within ~5 s; longer inputs keep
+ * TEXT_START_TO_CLOSE_TIMEOUT (a TextRank summary of 100,000 characters took 24 s there).
+ */
+export const SHORT_TEXT_CHARS = 10_000;
+/** @default "4 seconds" (was 1 minute) */
+export const SHORT_TEXT_START_TO_CLOSE_TIMEOUT = '4 seconds';
+/** @default "1 minute" */
+export const TEXT_START_TO_CLOSE_TIMEOUT = '1 minute';
+
+/** What an activity waits on: an MCP server (tool), a language model (llm), or the worker's own CPU (text). */
+export type ActivityKind = 'tool' | 'llm' | 'text';
+
+export interface RecoveryTimeouts {
+  startToCloseTimeout: string;
+  heartbeatTimeout?: string;
+}
+
+/** The timeouts of one activity of `kind`; a text activity's by the size of its input (characters of its JSON). */
+export function recoveryTimeouts(kind: ActivityKind, input?: unknown): RecoveryTimeouts {
+  switch (kind) {
+    case 'tool':
+      return { startToCloseTimeout: TOOL_CALL_START_TO_CLOSE_TIMEOUT, heartbeatTimeout: TOOL_CALL_HEARTBEAT_TIMEOUT };
+    case 'llm':
+      return { startToCloseTimeout: LLM_CALL_START_TO_CLOSE_TIMEOUT, heartbeatTimeout: LLM_CALL_HEARTBEAT_TIMEOUT };
+    case 'text':
+      return { startToCloseTimeout: JSON.stringify(input ?? null).length <= SHORT_TEXT_CHARS ? SHORT_TEXT_START_TO_CLOSE_TIMEOUT : TEXT_START_TO_CLOSE_TIMEOUT };
+  }
+}

@@ -12,4 +12,7 @@ export const ESCALATED = defineSearchAttributeKey('OrchestraEscalated', SearchAt
 /** A finished run's business outcome in the pattern's words (completed, compensated, partial, escalated, denied, …). */
 export const OUTCOME = defineSearchAttributeKey('OrchestraOutcome', SearchAttributeType.KEYWORD);
 
-export const ALL_SEARCH_ATTRIBUTES = [PATTERN, STATUS, PRIORITY, ROUTE, ESCALATED, OUTCOME];
+/** True while the run waits for a person at an approval gate (src/workflows/support/approval.ts). */
+export const APPROVAL_PENDING = defineSearchAttributeKey('OrchestraApprovalPending', SearchAttributeType.BOOL);
+
+export const ALL_SEARCH_ATTRIBUTES = [PATTERN, STATUS, PRIORITY, ROUTE, ESCALATED, OUTCOME, APPROVAL_PENDING];

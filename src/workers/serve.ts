@@ -3,10 +3,13 @@
  * until SIGINT/SIGTERM (the SDK turns it into a graceful shutdown: polling stops, in-flight activities get the grace
  * time to finish, then are cancelled). Used by `npm run worker` and `orchestra worker`.
  */
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { McpConfigError } from '../mcp/config.js';
+import { countApprovalsPendingIn } from '../observability/approvals-pending.js';
 import { startObservability } from '../observability/startup.js';
 import { temporalTarget } from '../runtime/connection.js';
+import { registerSearchAttributes } from '../runtime/search-attributes.js';
 import { capabilityQueue, TASK_QUEUE } from '../shared/task-queues.js';
 import type { WorkerPlan } from './flags.js';
 import { createWorkers, runWorkers } from './pool.js';
@@ -33,6 +36,13 @@ export async function serveWorkers(plan: WorkerPlan, mcpConfig?: string): Promis
     return 2;
   }
   const connection = await NativeConnection.connect(target.connectionOptions);
+  // A client connection for the metrics that ask the cluster (orchestra_approvals_pending); lazy: no round trip until a scrape.
+  const clientConnection = Connection.lazy(target.connectionOptions);
+  countApprovalsPendingIn(new Client({ connection: clientConnection, namespace: target.namespace }));
+  // Workflows upsert Orchestra's search attributes (a new one fails their tasks on a cluster that lacks it): register
+  // them here too, as npm start does; where this is not allowed (Temporal Cloud) they are added with tcld.
+  await registerSearchAttributes(clientConnection, target.namespace).catch((err: unknown) =>
+    say(`could not register Orchestra's search attributes (${String(err)}); register them on the cluster (Temporal Cloud: tcld namespace search-attributes add)`));
   try {
     const workers = await createWorkers({ connection, namespace: target.namespace, activityDeps: { mcp }, queues: plan.queues, limits: plan.limits });
     // Into the structured log (stderr holds JSON lines only).
@@ -45,6 +55,7 @@ export async function serveWorkers(plan: WorkerPlan, mcpConfig?: string): Promis
   } finally {
     await mcp.close(); // stops the stdio MCP servers after in-flight activities finished
     await connection.close();
+    await clientConnection.close();
     await observability.close();
   }
 }

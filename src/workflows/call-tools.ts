@@ -1,11 +1,10 @@
 import { ActivityFailure, ApplicationFailure, isCancellation } from '@temporalio/workflow';
 import { CallToolsInput, type CallToolsResult } from '../schemas/call-tools.js';
 import { describeToolCall } from '../shared/tool-call.js';
-import { retryPolicyFor } from '../shared/tool-retry.js';
 import { deadLetter } from './support/dead-letters.js';
 import { parseInput } from './support/input.js';
 import { ProgressReporter } from './support/progress.js';
-import { callTool } from './support/tools.js';
+import { callTool, retryPolicyOf } from './support/tools.js';
 
 /**
  * Calls MCP tools as durable activities, one after another: the smallest way to put any configured server's tools
@@ -26,7 +25,7 @@ export async function callTools(raw: CallToolsInput): Promise<CallToolsResult> {
       outcomes.push({ call: name, ok: true, result });
     } catch (err) {
       if (!(err instanceof ActivityFailure) || isCancellation(err)) throw err;
-      const retry = retryPolicyFor(undefined, call.idempotencyKey !== undefined); // what callTool ran it with
+      const retry = retryPolicyOf(call); // what callTool ran it with
       const deadLetterId = await deadLetter({ step: `call ${index + 1}: ${name}`, call, retry }, err);
       if (input.stopOnError) throw err;
       const cause = err.cause instanceof ApplicationFailure ? err.cause : undefined;

@@ -2,7 +2,7 @@ import { allHandlersFinished, condition, continueAsNew, defineQuery, defineSigna
 import {
   aggregateIdOf, appliesTo, applyEvent, emptyOrder, isFollowedUp, OrderEvent, ORDER_EVENT_SIGNAL, ORDER_QUERY, type OrderState,
 } from '../events/order-events.js';
-import type { NotificationResult, PaymentResult, RecordDeadLetterResult, ShippingLabelResult } from '../mcp/store/tools.js';
+import type { NotificationResult, PaymentResult, RecordDeadLetterResult, ShippingLabelResult } from '../shared/store-contract.js';
 import { OrderLifecycleInput, type OrderLifecycleView } from '../schemas/order-lifecycle.js';
 import { describeFailure } from './support/failures.js';
 import { parseInput } from './support/input.js';

@@ -3,7 +3,7 @@ import { STORE_ERROR_TYPES } from '../shared/store-errors.js';
 import type {
   CancelNotificationResult, CancelShippingLabelResult, DeleteUserResult, GetProductsResult, NotificationResult, PaymentResult, QueryResult,
   RefundResult, ReleaseResult, ReservationResult, ShippingLabelResult, UserResult,
-} from '../mcp/store/tools.js';
+} from '../shared/store-contract.js';
 import { OrderSagaInput, type OrderSagaOrder, type OrderSagaRecord, type OrderSagaResult, type SagaStatus } from '../schemas/order-saga.js';
 import { NON_RETRYABLE_TOOL_ERRORS, retryPolicyFor } from '../shared/tool-retry.js';
 import { COMPENSATION_RETRY, Compensations, nothingToUndo, type SagaStep } from './support/compensations.js';

@@ -12,6 +12,7 @@
  * fan-out either way.
  */
 import {
+  ActivityFailure,
   CancellationScope,
   CancelledFailure,
   defineSignal,
@@ -48,6 +49,7 @@ import { describeToolCall } from '../shared/tool-call.js';
 import { retryPolicyFor } from '../shared/tool-retry.js';
 import { validate } from '../shared/validation.js';
 import { settleBounded } from './support/concurrency.js';
+import { deadLetter } from './support/dead-letters.js';
 import { describeFailure } from './support/failures.js';
 import { parseInput, rejectedUpdate } from './support/input.js';
 import { orchestraMetrics } from './support/metrics.js';
@@ -284,7 +286,10 @@ class FanOut implements Stoppable {
     } catch (err) {
       const failure = describeFailure(err);
       const message = failure.kind === 'cancelled' && this.stopReason ? this.stopReason : failure.message;
-      this.settle(index, { id: branch.id, status: failure.kind, ...timing(), error: { type: failure.type, message: shorten(message) } });
+      const deadLetterId = await deadLetterBranch(branch, this.settings, err);
+      this.settle(index, {
+        id: branch.id, status: failure.kind, ...timing(), error: { type: failure.type, message: shorten(message) }, ...(deadLetterId ? { deadLetterId } : {}),
+      });
     }
   }
 
@@ -304,18 +309,41 @@ class FanOut implements Stoppable {
 
 /** One branch: its MCP tool call or text analysis, as an activity with the branch's timeout and retry policy. */
 async function runBranch(branch: NamedBranch, settings: FanOutSettings): Promise<unknown> {
-  const budget = toDuration(branch.timeout ?? settings.branchTimeout);
-  // The branch's timeout governs every attempt too (not the activity proxies' 1-minute start-to-close): one attempt may
-  // use the whole budget. A tool call keeps its short heartbeat timeout (src/shared/recovery.ts), which only notices a dead worker sooner: the
-  // activity heartbeats while its request is in flight.
-  const timeouts = { scheduleToCloseTimeout: budget, startToCloseTimeout: budget };
-  const retry = branch.retry ?? settings.retry;
   if (branch.kind === 'text') {
+    const retry = branch.retry ?? settings.retry;
     return analyzeText(branch.analysis, branch.text, {
-      ...timeouts,
+      ...branchTimeouts(branch, settings),
       ...(retry ? { retry: retryPolicy(retry) } : {}),
     });
   }
+  const { call, options } = toolCallOf(branch, settings);
+  return await callTool(call, options);
+}
+
+/**
+ * A tool branch that failed for good (retries spent, refused, timed out, or failed at once on an open breaker) is a
+ * unit of work whose effect never happened: it is recorded in the dead-letter queue so a person can redrive it
+ * (`orchestra dlq redrive`), whether or not the tolerance absorbed it — the aggregate's outcome stays the same. A text
+ * branch has no tool call to redrive, and a cancelled branch was stopped on purpose: neither is recorded.
+ */
+async function deadLetterBranch(branch: NamedBranch, settings: FanOutSettings, err: unknown): Promise<string | undefined> {
+  if (branch.kind !== 'tool' || !(err instanceof ActivityFailure)) return undefined;
+  const { call, options } = toolCallOf(branch, settings);
+  return deadLetter({ step: `branch ${branch.id}`, call, retry: options.retry }, err);
+}
+
+/**
+ * The branch's timeout governs every attempt too (not the activity proxies' 1-minute start-to-close): one attempt may
+ * use the whole budget. A tool call keeps its short heartbeat timeout (src/shared/recovery.ts), which only notices a
+ * dead worker sooner: the activity heartbeats while its request is in flight.
+ */
+function branchTimeouts(branch: NamedBranch, settings: FanOutSettings): { scheduleToCloseTimeout: Duration; startToCloseTimeout: Duration } {
+  const budget = toDuration(branch.timeout ?? settings.branchTimeout);
+  return { scheduleToCloseTimeout: budget, startToCloseTimeout: budget };
+}
+
+/** A tool branch's call and the options it runs with. */
+function toolCallOf(branch: Extract<NamedBranch, { kind: 'tool' }>, settings: FanOutSettings) {
   const call = {
     server: branch.server,
     tool: branch.tool,
@@ -323,14 +351,15 @@ async function runBranch(branch: NamedBranch, settings: FanOutSettings): Promise
     // Writes are safe to retry with a key; a tool without an idempotency_key argument ignores it.
     idempotencyKey: branch.idempotencyKey ?? stepKey(`branch:${branch.id}`),
   };
-  const result = await callTool(call, {
+  const retry = branch.retry ?? settings.retry;
+  const options = {
     readOnly: branch.readOnly,
     summary: `${describeToolCall(call)} — branch ${branch.id}`,
     hasFallback: true, // an open breaker fails the branch at once; the tolerance rule decides what that means
-    ...timeouts,
+    ...branchTimeouts(branch, settings),
     retry: { ...retryPolicyFor(branch.readOnly ? { readOnlyHint: true } : undefined, true), ...retryPolicy(retry) },
-  });
-  return result;
+  };
+  return { call, options };
 }
 
 function retryPolicy(retry: BranchRetry | undefined): RetryPolicy {

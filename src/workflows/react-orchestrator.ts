@@ -25,11 +25,12 @@ import { Fallback } from './support/fallback.js';
 import { parseInput } from './support/input.js';
 import { chooseToolCall, LLM_NOT_CONFIGURED } from './support/llm.js';
 import { functionName, modelTools, observationText, withoutEngineKey } from './support/model-tools.js';
+import { recoveryTimeouts } from '../shared/recovery.js';
 import { ProgressReporter } from './support/progress.js';
 import { textActivities as text } from './support/text-analysis.js';
 import { callTool, stepKey } from './support/tools.js';
 
-const { listTools } = proxyActivities<ToolActivities>({ startToCloseTimeout: '1 minute', retry: { maximumAttempts: 5 } });
+const { listTools } = proxyActivities<ToolActivities>({ ...recoveryTimeouts('tool'), retry: { maximumAttempts: 5 } });
 
 const SYSTEM = 'You reach the user\'s goal by calling the tools you are given, one call at a time, and reading what each '
   + 'returns. When you have what the goal asks for, or no tool can help further, answer in text: the answer, briefly, '

@@ -2,7 +2,7 @@ import { ActivityFailure, isCancellation, proxyActivities, upsertSearchAttribute
 import type { ToolActivities } from '../activities/mcp.js';
 import { RouteRequestInput, type RouteRequestResult } from '../schemas/route-request.js';
 import { ESCALATED, PRIORITY, ROUTE } from '../shared/search-attributes.js';
-import { TOOL_CALL_HEARTBEAT_TIMEOUT } from '../shared/recovery.js';
+import { recoveryTimeouts } from '../shared/recovery.js';
 import { NON_RETRYABLE_TOOL_ERRORS, retryPolicyFor, ROUTE_AROUND_OPEN_BREAKER } from '../shared/tool-retry.js';
 import {
   classify,
@@ -25,8 +25,7 @@ type HandlerResult = NonNullable<RouteRequestResult['handlerResult']>;
 interface Handled { result: HandlerResult; customer?: Customer }
 
 const files = proxyActivities<ToolActivities>({
-  startToCloseTimeout: '1 minute',
-  heartbeatTimeout: TOOL_CALL_HEARTBEAT_TIMEOUT,
+  ...recoveryTimeouts('tool'),
   // The handlers have a fallback response: an open breaker takes it at once instead of waiting for the server.
   retry: { ...retryPolicyFor({ readOnlyHint: true }, false), nonRetryableErrorTypes: [...NON_RETRYABLE_TOOL_ERRORS, ...ROUTE_AROUND_OPEN_BREAKER] },
 });

@@ -28,12 +28,13 @@ export interface LlmServer {
 /** A completion's text, an HTTP status (with a stub error body), or a status with the exact body to answer. */
 export type LlmReply = string | number | { status: number; body: string } | { toolCalls: Array<{ name: string; arguments: string }>; content?: string };
 
-export async function startLlmServer(answer: (prompt: string, request: LlmRequest) => LlmReply): Promise<LlmServer> {
+/** `delayMs`: how long the model thinks before it answers (a slow model, for heartbeat tests). */
+export async function startLlmServer(answer: (prompt: string, request: LlmRequest) => LlmReply, options: { delayMs?: number } = {}): Promise<LlmServer> {
   const requests: LlmRequest[] = [];
   const server = http.createServer((req, res) => {
     let raw = '';
     req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
-    req.on('end', () => {
+    req.on('end', () => setTimeout(() => {
       const request: LlmRequest = { path: req.url ?? '', authorization: req.headers.authorization, body: JSON.parse(raw) as LlmRequest['body'] };
       requests.push(request);
       const prompt = request.body.messages.at(-1)?.content ?? '';
@@ -70,7 +71,7 @@ export async function startLlmServer(answer: (prompt: string, request: LlmReques
         choices: [{ index: 0, message: { role: 'assistant', content: reply }, finish_reason: 'stop' }],
         usage: { prompt_tokens: prompt.length, completion_tokens: reply.length },
       }));
-    });
+    }, options.delayMs ?? 0));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

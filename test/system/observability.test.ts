@@ -20,7 +20,8 @@ import { DECIDE_UPDATE } from '../../src/shared/approval.js';
 import { serveMetrics } from '../../src/observability/endpoints.js';
 import { withObservability } from '../../src/observability/worker-options.js';
 import type { AccessRequestResult } from '../../src/schemas/access-request.js';
-import { registry } from '../../src/observability/metrics.js';
+import { countApprovalsPendingIn } from '../../src/observability/approvals-pending.js';
+import { countApprovalsPendingWith, registry } from '../../src/observability/metrics.js';
 import { readSpans, type StoredSpan } from '../../src/observability/span-file.js';
 import { orchestraCli } from '../helpers/cli.js';
 import { eventually } from '../helpers/eventually.js';
@@ -152,14 +153,17 @@ describe('observability: traces, timeline, stats and metrics of a run', () => {
     });
   });
 
-  it('counts what workflows report: approvals pending then decided, saga compensations, fan-out branches', async () => {
+  it('counts what workflows report: approvals pending (in the cluster) then decided, saga compensations, fan-out branches', async () => {
     await withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
+      // Pending approvals are the cluster's: a run flagged OrchestraApprovalPending, whichever worker asked or decides.
+      countApprovalsPendingIn(orchestra.client);
       const access = await orchestra.start('accessRequest', { request: 'admin access to the billing console', requester: 'ada@example.com' }, { taskQueue });
       await eventually(async () => assert.equal((await orchestra.progress(access.workflowId)).state, 'waiting'), { what: 'the approval to be pending' });
       await eventually(async () => assert.equal(await value('orchestra_approvals_pending'), 1), { what: 'the pending approval to be counted' });
       await orchestra.update(access.workflowId, DECIDE_UPDATE, [{ decision: 'approved', approver: 'Grace Hopper' }]);
       await orchestra.result(access.workflowId);
-      assert.equal(await value('orchestra_approvals_pending'), 0);
+      await eventually(async () => assert.equal(await value('orchestra_approvals_pending'), 0), { what: 'the decided approval to leave the count' });
+      countApprovalsPendingWith(undefined);
       assert.equal(await value('orchestra_approvals_total', 'decision="approved"'), 1);
 
       // Over the customer's credit limit: the saga undoes what it did (a real compensation per step).

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { DEAD_LETTER_STATUSES } from '../../mcp/store/tools.js';
+import { DEAD_LETTER_STATUSES } from '../../shared/store-contract.js';
 import { DeadLetterError, DeadLetterQueue, deadLetterItem, parseNote, type DeadLetter } from '../dead-letters.js';
 import { NothingHappenedError, out, print, readJson, table, UsageError } from '../output.js';
 import { withClient } from '../runs.js';
@@ -76,11 +76,13 @@ export function dlqCommands(program: Command): void {
         let args = given as Record<string, unknown> | undefined;
         if (opts.edit) args = editArguments(deadLetterItem(await queue.get(id)).call.args ?? {});
         const run = await queue.redrive(orchestra, id, { args, by: opts.by });
+        if (!opts.json) { // before waiting: a redrive that fails again still shows which run it was and what changed
+          out(run.started ? `redrive of ${id} started: ${run.workflowId}` : `redrive of ${id} already started: ${run.workflowId} (nothing new started)`);
+          for (const change of run.changes) out(`  changed ${change.path}: ${JSON.stringify(change.before)} → ${JSON.stringify(change.after)}`);
+          if (run.url) out(run.url);
+        }
         const result = opts.wait ? await orchestra.result(run.workflowId) : undefined;
         if (opts.json) return print({ ...run, ...(opts.wait ? { result } : {}) }, true);
-        out(run.started ? `redrive of ${id} started: ${run.workflowId}` : `redrive of ${id} already started: ${run.workflowId} (nothing new started)`);
-        for (const change of run.changes) out(`  changed ${change.path}: ${JSON.stringify(change.before)} → ${JSON.stringify(change.after)}`);
-        if (run.url) out(run.url);
         if (opts.wait) print(result, false);
       }));
     });

@@ -16,7 +16,7 @@ import { allowedRootPages, checkCompiledQuery } from './compiled-guard.js';
 import { StoreFailure, type StoreErrorBody } from './errors.js';
 import { jsonBytes, quote, STORE_LIMITS } from './limits.js';
 import { QUERY_ALLOWLIST } from './schema.js';
-import type { QueryResult } from './tools.js';
+import type { QueryResult } from '../../shared/store-contract.js';
 
 export type QueryParam = string | number | boolean | null;
 

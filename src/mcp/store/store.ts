@@ -17,8 +17,9 @@ import type {
   CustomerListResult, CustomerResult, DeadLetter, DeleteUserResult, GetDocumentResult, GetProductsResult, GetTicketResult,
   ListDeadLettersResult, ListEventsResult, MarkDeadLetterResult, NotificationResult, PaymentResult, QueryResult,
   RecordDeadLetterResult, RefundResult, ReleaseResult, Replayable, Product, ReservationResult, SearchResult,
-  ShippingLabelResult, StoredEvent, StoreToolName, StoreToolParsed, Ticket, TicketResult, UserResult,
-} from './tools.js';
+  ShippingLabelResult, StoredEvent, Ticket, TicketResult, UserResult,
+} from '../../shared/store-contract.js';
+import type { StoreToolName, StoreToolParsed } from './tools.js';
 
 export interface StoreOptions {
   /** Database file, or ':memory:'. */

@@ -1,18 +1,18 @@
 /**
- * The store server's tools: names, descriptions, zod input schemas and result shapes. Typed activity wrappers import
- * these so a call and the server agree on the shape. Money is always an integer number of cents.
+ * The store server's tools: names, descriptions and zod input schemas. What they answer (and the enumerations the
+ * schemas use) is the shared contract in src/shared/store-contract.ts, which callers import instead of this file.
+ * Money is always an integer number of cents.
  */
 import { z } from 'zod';
+import {
+  CUSTOMER_TIERS, DEAD_LETTER_STATUSES, NOTIFICATION_CHANNELS, TICKET_PRIORITIES, type StoreAddress,
+} from '../../shared/store-contract.js';
 import { boundedJson, idString, STORE_LIMITS } from './limits.js';
 
 const idempotencyKey = idString().describe('Same key + same arguments replays the first result; same key + different arguments fails with IdempotencyKeyReused.');
 const cents = z.number().int().describe('Integer cents');
 const jsonObject = boundedJson(z.record(z.string(), z.unknown()));
 
-export const TICKET_PRIORITIES = ['low', 'medium', 'high', 'critical'] as const;
-export const DEAD_LETTER_STATUSES = ['pending', 'redriven', 'resolved'] as const;
-export const CUSTOMER_TIERS = ['standard', 'premium'] as const;
-export const NOTIFICATION_CHANNELS = ['email', 'sms', 'push', 'webhook'] as const;
 
 export const getCustomerInput = z.strictObject({
   customer_id: idString(),
@@ -154,7 +154,7 @@ export const listDeadLettersInput = z.strictObject({
 export const markDeadLetterInput = z.strictObject({
   idempotency_key: idempotencyKey,
   id: idString(),
-  status: z.enum(['redriven', 'resolved']),
+  status: z.enum(['pending', 'redriven', 'resolved']).describe('redriven: a redrive started (counted); pending: open again (a redrive failed); resolved: final'),
   note: z.string().max(2_000).optional().describe('e.g. the workflow id of the redrive run'),
 });
 
@@ -220,7 +220,7 @@ export const storeToolDescriptions: Record<StoreToolName, string> = {
   list_events: 'Read the event log in order, optionally for one aggregate / type, after a sequence number. A page ends early when it would pass the reply size limit: continue from last_seq while has_more.',
   record_dead_letter: 'Record an item that failed for good, for later redrive.',
   list_dead_letters: 'List dead letters, optionally by status (pending | redriven | resolved) or source, a page at a time: pass next_cursor as cursor while it is not null.',
-  mark_dead_letter: 'Mark a dead letter redriven or resolved. Errors: UnknownDeadLetter, InvalidTransition (resolved is final).',
+  mark_dead_letter: 'Mark a dead letter redriven (a redrive started), pending again (it failed) or resolved. Errors: UnknownDeadLetter, InvalidTransition (resolved is final).',
   analytics_report: 'A slow sales report computed section by section; sends notifications/progress when the request has a progressToken and stops when cancelled.',
 };
 
@@ -230,189 +230,6 @@ export const READ_ONLY_TOOLS: ReadonlySet<StoreToolName> = new Set<StoreToolName
   'list_dead_letters', 'analytics_report',
 ]);
 
-// ---------------------------------------------------------------------------------------------------------------
-// Result shapes (structuredContent of a successful result; the text content is the same object as JSON).
-
-/** Every writing tool's result says whether it was replayed from an earlier call with the same idempotency key. */
-export interface Replayable {
-  replayed: boolean;
-}
-
-export interface Customer {
-  id: string;
-  name: string;
-  email: string;
-  tier: (typeof CUSTOMER_TIERS)[number];
-  credit_limit: number;
-  currency: string;
-  region: string;
-  signup_date: string;
-}
-export interface CustomerResult { customer: Customer }
-export interface CustomerListResult { customers: Customer[]; count: number }
-
-export interface UserResult extends Replayable {
-  user_id: string;
-  user_key: string;
-  name: string;
-  email: string;
-  created_at: string;
-}
-export interface DeleteUserResult extends Replayable {
-  user_key: string;
-  deleted: boolean;
-  user_id: string | null;
-}
-
-export interface ReservationResult extends Replayable {
-  reservation_id: string;
-  sku: string;
-  quantity: number;
-  remaining_stock: number;
-  status: 'reserved';
-}
-export interface ReleaseResult extends Replayable {
-  reservation_id: string;
-  released: boolean;
-  reason: 'released' | 'already_released' | 'unknown_reservation';
-  sku: string | null;
-  quantity: number;
-  stock: number | null;
-}
-
-export interface PaymentResult extends Replayable {
-  payment_id: string;
-  customer_id: string;
-  amount: number;
-  currency: string;
-  status: 'charged';
-  outstanding: number;
-  credit_limit: number;
-}
-export interface RefundResult extends Replayable {
-  payment_id: string;
-  refund_id: string | null;
-  refunded: number;
-  total_refunded: number;
-  remaining: number;
-  currency: string;
-  already_refunded: boolean;
-  status: 'refunded' | 'partially_refunded';
-}
-
-export interface NotificationResult extends Replayable {
-  notification_id: string;
-  recipient: string;
-  channel: string;
-  subject: string;
-  status: 'sent';
-}
-export interface CancelNotificationResult extends Replayable {
-  notification_id: string;
-  cancelled: boolean;
-  reason: 'cancelled' | 'already_cancelled' | 'unknown_notification';
-  cancellation_notice_id: string | null;
-}
-
-export interface ShippingLabelResult extends Replayable {
-  label_id: string;
-  order_id: string;
-  carrier: string;
-  tracking_number: string;
-  status: 'created';
-  address: z.output<typeof addressInput>;
-}
-export interface CancelShippingLabelResult extends Replayable {
-  label_id: string;
-  cancelled: boolean;
-  reason: 'cancelled' | 'already_cancelled' | 'unknown_label';
-}
-
-export interface Ticket {
-  ticket_id: string;
-  subject: string;
-  body: string;
-  priority: (typeof TICKET_PRIORITIES)[number];
-  assignee: string;
-  customer_id: string | null;
-  category: string | null;
-  escalated: boolean;
-  status: 'open';
-  created_at: string;
-}
-export type TicketResult = Ticket & Replayable;
-export interface GetTicketResult { ticket: Ticket }
-
-export interface QueryResult {
-  columns: string[];
-  rows: Record<string, unknown>[];
-  row_count: number;
-  truncated: boolean;
-}
-
-export interface SearchHit {
-  id: string;
-  title: string;
-  snippet: string;
-  tags: string[];
-  rank: number;
-  /** -bm25 (title weighted 5×, tags 2×): higher is more relevant. */
-  score: number;
-}
-export interface SearchResult { query: string; match_expression: string; results: SearchHit[]; count: number }
-export interface Product {
-  sku: string;
-  name: string;
-  category: string;
-  price: number;
-  stock: number;
-  in_stock: boolean;
-}
-export interface GetProductsResult { products: Product[]; missing: string[] }
-export interface Document { id: string; title: string; body: string; tags: string[]; created_at: string }
-export interface GetDocumentResult { document: Document }
-
-export interface StoredEvent {
-  seq: number;
-  event_id: string;
-  aggregate_id: string;
-  type: string;
-  payload: Record<string, unknown>;
-  aggregate_version: number;
-  recorded_at: string;
-}
-export interface AppendEventResult extends StoredEvent { duplicate: boolean }
-export interface ListEventsResult { events: StoredEvent[]; count: number; last_seq: number; has_more: boolean }
-
-export interface DeadLetter {
-  id: string;
-  source: string;
-  item: unknown;
-  error: string;
-  error_type: string | null;
-  attempts: number | null;
-  status: (typeof DEAD_LETTER_STATUSES)[number];
-  redrive_count: number;
-  note: string | null;
-  created_at: string;
-  updated_at: string;
-}
-export type RecordDeadLetterResult = DeadLetter & Replayable;
-export interface ListDeadLettersResult {
-  dead_letters: DeadLetter[];
-  count: number;
-  /** Pass as `cursor` for the next page; null on the last page. */
-  next_cursor: string | null;
-}
-export interface MarkDeadLetterResult extends Replayable {
-  id: string;
-  status: DeadLetter['status'];
-  previous_status: DeadLetter['status'];
-  changed: boolean;
-  redrive_count: number;
-}
-
-export interface AnalyticsReportResult {
-  steps_completed: number;
-  sections: { name: string; rows: Record<string, unknown>[] }[];
-}
+// The contract's address is the one this schema accepts (a change to either fails to compile).
+const addressMatchesContract: [StoreAddress, z.output<typeof addressInput>] = [{} as z.output<typeof addressInput>, {} as StoreAddress];
+void addressMatchesContract;

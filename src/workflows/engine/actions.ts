@@ -2,23 +2,36 @@
  * What the leaf steps do, as activities, timers, approvals and child workflows: `call`, `wait`, `approval` and
  * `workflow`. Every Web UI activity summary starts with the step's path, so a person sees which step it serves.
  */
-import { ApplicationFailure, executeChild, proxyActivities, sleep, workflowInfo, type RetryPolicy } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, executeChild, proxyActivities, sleep, workflowInfo, type RetryPolicy } from '@temporalio/workflow';
 import type { Activities } from '../../activities/index.js';
 import type { Definition, Step } from '../../engine/definition.js';
 import { conditionExpression, evaluate, resolve } from '../../engine/expressions.js';
 import { callTarget, type RegisteredActivity } from '../../engine/registry.js';
+import { recoveryTimeouts, type ActivityKind } from '../../shared/recovery.js';
 import { describeToolCall } from '../../shared/tool-call.js';
 import { NON_RETRYABLE_TOOL_ERRORS } from '../../shared/tool-retry.js';
 import { ApprovalGate } from '../support/approval.js';
 import type { Semaphore } from '../support/concurrency.js';
 import type { ProgressReporter } from '../support/progress.js';
-import { callTool, stepKey } from '../support/tools.js';
+import { deadLetter } from '../support/dead-letters.js';
+import { callTool, retryPolicyOf, stepKey } from '../support/tools.js';
 
 /** Registered activities keep their own retry default: a few attempts, as the text activities have everywhere. */
 const activities = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumAttempts: 3 },
 });
+
+/** What each registered activity waits on, which sizes its timeouts (src/shared/recovery.ts); the rest are text. */
+const WAITS_ON: Partial<Record<RegisteredActivity, ActivityKind>> = {
+  generateText: 'llm',
+  listTools: 'tool',
+  fsReadTextFile: 'tool',
+  fsWriteFile: 'tool',
+  fsListDirectory: 'tool',
+  fsSearchFiles: 'tool',
+};
+
 
 type Invocable = { executeWithOptions(options: object, args: unknown[]): Promise<unknown> };
 
@@ -43,8 +56,9 @@ export async function callStep(step: Step, input: unknown, path: string): Promis
     ...(step.timeout ? { scheduleToCloseTimeout: step.timeout } : {}),
   };
   if (target.kind === 'activity') {
-    const activity = activities[target.name as RegisteredActivity] as unknown as Invocable;
-    return activity.executeWithOptions({ summary: summaryOf(path, target.name), ...options }, [input ?? {}]);
+    const name = target.name as RegisteredActivity;
+    const activity = activities[name] as unknown as Invocable;
+    return activity.executeWithOptions({ summary: summaryOf(path, name), ...recoveryTimeouts(WAITS_ON[name] ?? 'text', input ?? {}), ...options }, [input ?? {}]);
   }
   if (input !== undefined && (typeof input !== 'object' || input === null || Array.isArray(input))) {
     throw ApplicationFailure.create({ type: 'InvalidStepInput', nonRetryable: true, message: `${path}.input: a tool's arguments must be an object` });
@@ -57,8 +71,17 @@ export async function callStep(step: Step, input: unknown, path: string): Promis
   };
   // A step with a `catch` (or allowed to fail) has a fallback: an open breaker sends it there at once.
   const hasFallback = step.catch !== undefined || step.continueOnFailure === true;
-  const result = await callTool(call, { readOnly: step.readOnly, summary: summaryOf(path, describeToolCall(call)), hasFallback, ...options });
-  return result; // the server's structured answer, else its text parsed as JSON, else the text (shared/tool-result.ts)
+  try {
+    // The server's structured answer, else its text parsed as JSON, else the text (shared/tool-result.ts).
+    return await callTool(call, { readOnly: step.readOnly, summary: summaryOf(path, describeToolCall(call)), hasFallback, ...options });
+  } catch (err) {
+    // Failed for good: recorded for a person to redrive, whatever the definition does next (its `catch`,
+    // `continueOnFailure` or compensation) — the step's effect never happened either way.
+    if (err instanceof ActivityFailure) {
+      await deadLetter({ step: path.replace(/^steps\./, ''), call, retry: retryPolicyOf(call, { readOnly: step.readOnly, retry: options.retry }) }, err);
+    }
+    throw err;
+  }
 }
 
 /** Waits for a duration, or until a time an expression gives (ISO 8601 or epoch milliseconds), on a durable timer. */

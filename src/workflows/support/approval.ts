@@ -13,7 +13,7 @@
  * (workflow) time, answered to the caller as an acknowledgement, shown in the progress details and by the `approval`
  * query.
  */
-import { condition, defineQuery, defineUpdate, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, defineQuery, defineUpdate, patched, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import {
   ApprovalDecision,
   decisionProblem,
@@ -25,9 +25,16 @@ import {
 } from '../../schemas/approval.js';
 import { toMs, type Duration } from '../../schemas/common.js';
 import { APPROVAL_QUERY, DECIDE_UPDATE } from '../../shared/approval.js';
+import { APPROVAL_PENDING } from '../../shared/search-attributes.js';
 import { rejectedUpdate } from './input.js';
 import { orchestraMetrics } from './metrics.js';
 import type { ProgressReporter } from './progress.js';
+
+/**
+ * The patch that flags a waiting run with OrchestraApprovalPending, so the cluster can count pending approvals
+ * (`orchestra_approvals_pending`, src/observability/approvals-pending.ts). Runs that asked before it replay without.
+ */
+export const APPROVAL_PENDING_PATCH = 'approval-pending-search-attribute';
 
 export const decideUpdate = defineUpdate<ApprovalAck, [ApprovalDecision]>(DECIDE_UPDATE);
 export const approvalQuery = defineQuery<ApprovalState>(APPROVAL_QUERY);
@@ -71,6 +78,8 @@ export class ApprovalGate {
     };
     this.progress.update({ step: `waiting for approval: ${subject}`, state: 'waiting', details: { pendingApproval: this.pending } });
     orchestraMetrics.approvalRequested();
+    const flagged = patched(APPROVAL_PENDING_PATCH);
+    if (flagged) upsertSearchAttributes([{ key: APPROVAL_PENDING, value: true }]);
 
     await condition(() => this.decision !== undefined, timeoutMs);
     const pending = this.pending;
@@ -79,6 +88,7 @@ export class ApprovalGate {
     // still counts: the validator accepted it in time.
     const decision = this.decision as ApprovalRecord | undefined;
     orchestraMetrics.approvalResolved(decision?.decision ?? 'timed_out');
+    if (flagged) upsertSearchAttributes([{ key: APPROVAL_PENDING, value: false }]);
     if (decision) {
       this.progress.update({ step: `${decision.decision} by ${decision.approver}`, details: { pendingApproval: undefined, approval: decision } });
       return { status: decision.decision, record: decision };

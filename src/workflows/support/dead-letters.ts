@@ -3,8 +3,8 @@
  * never dropped, never only in a log. The write carries an idempotency key from the run chain and the step, so a
  * retried or replayed recording is one dead letter. `orchestra dlq` lists, shows, redrives and discards them.
  */
-import { ActivityFailure, isCancellation, patched, workflowInfo, type RetryPolicy } from '@temporalio/workflow';
-import type { RecordDeadLetterResult } from '../../mcp/store/tools.js';
+import { ActivityFailure, CancellationScope, isCancellation, patched, workflowInfo, type RetryPolicy } from '@temporalio/workflow';
+import type { RecordDeadLetterResult } from '../../shared/store-contract.js';
 import type { DeadLetterItem } from '../../shared/dead-letter.js';
 import type { ToolCall } from '../../shared/tool-call.js';
 import { describeFailure } from './failures.js';
@@ -26,7 +26,8 @@ export interface FailedUnit {
 
 /**
  * Records `unit` as a dead letter with the error that ended it; returns the dead letter's id. A cancellation is not a
- * dead letter (someone chose to stop): it returns undefined and records nothing.
+ * dead letter (someone chose to stop): it returns undefined and records nothing. The write itself cannot be cancelled:
+ * a fan-out stopping its other branches, or a run cancelled while it records, still keeps the unit that failed.
  */
 export async function deadLetter(unit: FailedUnit, err: unknown): Promise<string | undefined> {
   if (isCancellation(err) || !patched(DEAD_LETTER_PATCH)) return undefined;
@@ -35,12 +36,12 @@ export async function deadLetter(unit: FailedUnit, err: unknown): Promise<string
   const retryState = (err instanceof ActivityFailure ? err.retryState : undefined) ?? 'NON_RETRYABLE_FAILURE';
   const attempts = retryState === 'MAXIMUM_ATTEMPTS_REACHED' ? unit.retry?.maximumAttempts : undefined; // otherwise not known here
   const item: DeadLetterItem = { workflowId: info.workflowId, runId: info.runId, workflowType: info.workflowType, step: unit.step, call: unit.call, retryState };
-  const recorded = await store<RecordDeadLetterResult>('record_dead_letter', {
+  const recorded = await CancellationScope.nonCancellable(() => store<RecordDeadLetterResult>('record_dead_letter', {
     source: info.workflowType,
     item,
     error: failure.message.slice(0, 20_000) || failure.type,
     error_type: failure.type,
     ...(attempts ? { attempts } : {}),
-  }, { idempotencyKey: stepKey(`dead-letter:${unit.step}`), summary: `dead letter: ${unit.step} (${failure.type})` });
+  }, { idempotencyKey: stepKey(`dead-letter:${unit.step}`), summary: `dead letter: ${unit.step} (${failure.type})` }));
   return recorded.id;
 }

@@ -7,6 +7,7 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { GeneratedText, GenerateTextInput, LlmActivities } from '../../activities/llm.js';
 import type { ChooseToolCallInput, LlmToolActivities, ModelStep } from '../../activities/llm-tools.js';
+import { recoveryTimeouts } from '../../shared/recovery.js';
 import { queueFor } from './queues.js';
 
 export const LLM_NOT_CONFIGURED = 'LlmNotConfigured';
@@ -20,14 +21,15 @@ const GENERATION_RETRY = {
   nonRetryableErrorTypes: [LLM_NOT_CONFIGURED, 'LlmRequestRejected', 'InvalidInput'],
 };
 
-const llm = proxyActivities<LlmActivities & LlmToolActivities>({ startToCloseTimeout: '90 seconds', retry: GENERATION_RETRY });
+/** Each call heartbeats while the model answers: a dead worker's call runs elsewhere within seconds (src/shared/recovery.ts). */
+const llm = proxyActivities<LlmActivities & LlmToolActivities>({ ...recoveryTimeouts('llm'), retry: GENERATION_RETRY });
 
 /** One generation, named in the Web UI by what it writes. */
 export function generateText(summary: string, input: GenerateTextInput): Promise<GeneratedText> {
-  return llm.generateText.executeWithOptions({ startToCloseTimeout: '90 seconds', summary, taskQueue: queueFor('agents') }, [input]);
+  return llm.generateText.executeWithOptions({ ...recoveryTimeouts('llm'), summary, taskQueue: queueFor('agents') }, [input]);
 }
 
 /** One reasoning step of a ReAct run by the model (tool calling), named in the Web UI (`reason: step 2`). */
 export function chooseToolCall(summary: string, input: ChooseToolCallInput): Promise<ModelStep> {
-  return llm.chooseToolCall.executeWithOptions({ startToCloseTimeout: '90 seconds', summary, taskQueue: queueFor('agents') }, [input]);
+  return llm.chooseToolCall.executeWithOptions({ ...recoveryTimeouts('llm'), summary, taskQueue: queueFor('agents') }, [input]);
 }

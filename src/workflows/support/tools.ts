@@ -2,18 +2,15 @@
  * Calling MCP tools from workflow code: every call is the `callTool` activity, named in the Web UI by server, tool and
  * key argument, retried by a policy that fits what the call is (a read, or a write carrying an idempotency key).
  */
-import { patched, proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import { patched, proxyActivities, workflowInfo, type ActivityOptions, type RetryPolicy } from '@temporalio/workflow';
 import type { ToolActivities } from '../../activities/mcp.js';
 import { describeToolCall, type ToolCall } from '../../shared/tool-call.js';
 import { recordedToolResult, type ToolResult } from '../../shared/tool-result.js';
-import { TOOL_CALL_HEARTBEAT_TIMEOUT } from '../../shared/recovery.js';
+import { recoveryTimeouts } from '../../shared/recovery.js';
 import { retryPolicyFor, ROUTE_AROUND_OPEN_BREAKER } from '../../shared/tool-retry.js';
 import { queueFor } from './queues.js';
 
-const activities = proxyActivities<ToolActivities>({
-  startToCloseTimeout: '1 minute',
-  heartbeatTimeout: TOOL_CALL_HEARTBEAT_TIMEOUT,
-});
+const activities = proxyActivities<ToolActivities>(recoveryTimeouts('tool'));
 
 export type CallOptions = Omit<ActivityOptions, 'summary'> & {
   /** Declares the call a read, so it is retried freely (the server's readOnlyHint says the same). */
@@ -31,14 +28,19 @@ export { toolText } from '../../shared/tool-result.js';
 
 /** Calls a tool of a configured MCP server as a durable activity; returns its result (one clean value). */
 export async function callTool(call: ToolCall, options: CallOptions = {}): Promise<ToolResult> {
-  const { readOnly, summary, hasFallback, retry, ...activityOptions } = options;
-  const policy = retry ?? retryPolicyFor(readOnly ? { readOnlyHint: true } : undefined, call.idempotencyKey !== undefined);
+  const { readOnly: _readOnly, summary, hasFallback, retry: _retry, ...activityOptions } = options;
+  const policy = retryPolicyOf(call, options);
   return recordedToolResult(await activities.callTool.executeWithOptions({
     summary: summaryOf(call, summary),
     retry: hasFallback ? { ...policy, nonRetryableErrorTypes: [...policy.nonRetryableErrorTypes ?? [], ...ROUTE_AROUND_OPEN_BREAKER] } : policy,
     taskQueue: queueFor('tools'),
     ...activityOptions,
   }, [call]));
+}
+
+/** The retry policy `callTool` runs a call with: the one given, else what the call's retry safety allows. */
+export function retryPolicyOf(call: ToolCall, options: Pick<CallOptions, 'readOnly' | 'retry'> = {}): RetryPolicy {
+  return options.retry ?? retryPolicyFor(options.readOnly ? { readOnlyHint: true } : undefined, call.idempotencyKey !== undefined);
 }
 
 /** One style for every tool call's Web UI summary: `server.tool`, then the step in words when there is one. */
