@@ -16,6 +16,7 @@ import { projectRoot } from '../src/runtime/paths.js';
 import { ANSWER_UPDATE, answerProblem, QUESTIONS_QUERY, type Question, type QuestionAnswer } from '../src/schemas/elicitation.js';
 import type { Progress } from '../src/shared/progress.js';
 import type { ToolCall } from '../src/shared/tool-call.js';
+import { orchestraCli } from './helpers/cli.js';
 import { eventually } from './helpers/eventually.js';
 import { storeSpec, tempDir, testPool } from './helpers/mcp.js';
 import { localEnv, timeSkippingEnv, withWorker } from './helpers/temporal.js';
@@ -152,7 +153,7 @@ describe('a server question during a tool call is the run\'s human decision (tim
   });
 });
 
-describe('a question nobody answers (local dev server: the time-skipping server does not skip time while an activity runs)', () => {
+describe('a server question from the command line, and one nobody answers (local dev server)', () => {
   let env: TestWorkflowEnvironment;
   let pool: ReturnType<typeof testPool>;
   before(async () => {
@@ -162,6 +163,29 @@ describe('a question nobody answers (local dev server: the time-skipping server 
   after(async () => {
     await pool?.close();
     await env?.teardown();
+  });
+
+  it('orchestra status shows the question; orchestra answer refuses a mismatch (exit 2) and answers it', async () => {
+    await withWorker(env, { mcp: pool }, async ({ orchestra, taskQueue }) => {
+      const cli = (args: string[]) => orchestraCli(args, { TEMPORAL_ADDRESS: env.connection.options.address, ORCHESTRA_TASK_QUEUE: taskQueue });
+      const { workflowId: id } = await orchestra.start('callTools', { calls: [booking({ timeout: '1 hour' })] }, { taskQueue });
+      const question = await pendingQuestion(orchestra, id);
+
+      const status = await cli(['status', id]);
+      assert.equal(status.code, 0, status.stderr);
+      assert.match(status.stdout, /⏳ WAITING FOR AN ANSWER: asking asks "Which name is the table booked under, and for how many guests\?" \(during book_table\)/);
+      assert.match(status.stdout, new RegExp(`answer with: orchestra answer ${id} --question '${question.id}' --by <name>`));
+
+      const wrong = await cli(['answer', id, '--by', 'Grace Hopper', '--content', '{"guests":"four"}']);
+      assert.equal(wrong.code, 2);
+      assert.match(wrong.stderr, /answer rejected by .*nothing was recorded: content does not match what asking asked for: name: is required; guests: /);
+
+      const answered = await cli(['answer', id, '--by', 'Grace Hopper', '--content', '{"name":"Ada","guests":3}']);
+      assert.equal(answered.code, 0, answered.stderr);
+      assert.match(answered.stdout, /^accept by Grace Hopper at \S+: asking asked "Which name .*" → \{"name":"Ada","guests":3\}$/m);
+      const result = await orchestra.result(id) as CallToolsResult;
+      assert.deepEqual(result.outcomes[0].result, { asked: true, action: 'accept', content: { name: 'Ada', guests: 3 } });
+    });
   });
 
   it('is declined when its timeout passes', async () => {
