@@ -45,8 +45,9 @@ export function askCallingWorkflow(ctx: Context, tool: string, timeoutMs: number
     const run = ctx.client.workflow.getHandle(workflowId, runId);
     await run.executeUpdate(ELICIT_UPDATE, { args: [question], updateId: `elicit-${question.id}` });
     for (;;) {
-      const found = (await run.query<Question[]>(QUESTIONS_QUERY)).find((q) => q.id === question.id);
-      const answer = found?.answer;
+      // A query that fails (the run's worker is restarting) is asked again; the activity's own timeouts bound the wait.
+      const questions = await run.query<Question[]>(QUESTIONS_QUERY).catch(() => []);
+      const answer = questions.find((q) => q.id === question.id)?.answer;
       if (answer) return answer.action === 'accept' ? { action: 'accept', content: answer.content as ElicitResult['content'] } : { action: answer.action };
       await ctx.sleep(ANSWER_POLL_MS); // rejects when the activity is cancelled
     }
