@@ -11,37 +11,13 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createToolActivities } from '../src/activities/mcp.js';
 import type { Orchestra } from '../src/client/api.js';
-import type { StdioServerSpec } from '../src/mcp/config.js';
-import { projectRoot } from '../src/runtime/paths.js';
 import { ANSWER_UPDATE, answerProblem, QUESTIONS_QUERY, type Question, type QuestionAnswer } from '../src/schemas/elicitation.js';
 import type { Progress } from '../src/shared/progress.js';
 import type { ToolCall } from '../src/shared/tool-call.js';
-import { orchestraCli } from './helpers/cli.js';
+import { askingSpec, booking, pendingQuestion, type CallToolsResult } from './helpers/asking.js';
 import { eventually } from './helpers/eventually.js';
 import { storeSpec, tempDir, testPool } from './helpers/mcp.js';
 import { localEnv, timeSkippingEnv, withWorker } from './helpers/temporal.js';
-
-const ASKING_SERVER = path.join(projectRoot, 'test/helpers/asking-server.ts');
-
-function askingSpec(pidFile?: string): StdioServerSpec {
-  return {
-    name: 'asking', transport: 'stdio', command: process.execPath, args: ['--import', 'tsx', ASKING_SERVER],
-    env: pidFile ? { ASKING_PID_FILE: pidFile } : {}, cwd: projectRoot,
-  };
-}
-
-const booking = (elicitation?: ToolCall['elicitation']): ToolCall =>
-  ({ server: 'asking', tool: 'book_table', args: { restaurant: 'Chez Ada' }, ...(elicitation ? { elicitation } : {}) });
-
-interface Booked { asked: boolean; action?: string; content?: Record<string, unknown> }
-type CallToolsResult = { outcomes: Array<{ ok: boolean; result: Booked }> };
-
-async function pendingQuestion(orchestra: Orchestra, workflowId: string): Promise<Question> {
-  return eventually(async () => {
-    const questions = await orchestra.handle(workflowId).query<Question[]>(QUESTIONS_QUERY);
-    return questions.find((q) => !q.answer) ?? false;
-  }, { what: `a pending question in ${workflowId}` });
-}
 
 /** Asserts that the run's validator rejected an answer, for the reason `pattern` matches. */
 async function rejected(answering: Promise<unknown>, pattern: RegExp): Promise<void> {
@@ -153,7 +129,7 @@ describe('a server question during a tool call is the run\'s human decision (tim
   });
 });
 
-describe('a server question from the command line, and one nobody answers (local dev server)', () => {
+describe('a question nobody answers (local dev server: the time-skipping server does not skip time while an activity runs)', () => {
   let env: TestWorkflowEnvironment;
   let pool: ReturnType<typeof testPool>;
   before(async () => {
@@ -163,29 +139,6 @@ describe('a server question from the command line, and one nobody answers (local
   after(async () => {
     await pool?.close();
     await env?.teardown();
-  });
-
-  it('orchestra status shows the question; orchestra answer refuses a mismatch (exit 2) and answers it', async () => {
-    await withWorker(env, { mcp: pool }, async ({ orchestra, taskQueue }) => {
-      const cli = (args: string[]) => orchestraCli(args, { TEMPORAL_ADDRESS: env.connection.options.address, ORCHESTRA_TASK_QUEUE: taskQueue });
-      const { workflowId: id } = await orchestra.start('callTools', { calls: [booking({ timeout: '1 hour' })] }, { taskQueue });
-      const question = await pendingQuestion(orchestra, id);
-
-      const status = await cli(['status', id]);
-      assert.equal(status.code, 0, status.stderr);
-      assert.match(status.stdout, /⏳ WAITING FOR AN ANSWER: asking asks "Which name is the table booked under, and for how many guests\?" \(during book_table\)/);
-      assert.match(status.stdout, new RegExp(`answer with: orchestra answer ${id} --question '${question.id}' --by <name>`));
-
-      const wrong = await cli(['answer', id, '--by', 'Grace Hopper', '--content', '{"guests":"four"}']);
-      assert.equal(wrong.code, 2);
-      assert.match(wrong.stderr, /answer rejected by .*nothing was recorded: content does not match what asking asked for: name: is required; guests: /);
-
-      const answered = await cli(['answer', id, '--by', 'Grace Hopper', '--content', '{"name":"Ada","guests":3}']);
-      assert.equal(answered.code, 0, answered.stderr);
-      assert.match(answered.stdout, /^accept by Grace Hopper at \S+: asking asked "Which name .*" → \{"name":"Ada","guests":3\}$/m);
-      const result = await orchestra.result(id) as CallToolsResult;
-      assert.deepEqual(result.outcomes[0].result, { asked: true, action: 'accept', content: { name: 'Ada', guests: 3 } });
-    });
   });
 
   it('is declined when its timeout passes', async () => {
