@@ -20,13 +20,14 @@
  */
 import { createHash } from 'node:crypto';
 import type { Context } from '@temporalio/activity';
-import { ErrorCode, McpError, type ElicitRequest, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, McpError, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
 import { ELICIT_UPDATE, QUESTIONS_QUERY, type Question, type ServerQuestion } from '../schemas/elicitation.js';
+import type { ClientHandlers } from './client-handlers.js';
 
 /** How often the activity reads its run's questions while one waits for a person. @default 1000 */
 export const ANSWER_POLL_MS = 1_000;
 
-export type ElicitationHandler = (server: string, request: ElicitRequest['params']) => Promise<ElicitResult>;
+export type ElicitationHandler = NonNullable<ClientHandlers['elicitation']>;
 
 /** The handler for one tool call made by the activity of `ctx`; questions wait at most `timeoutMs` each. */
 export function askCallingWorkflow(ctx: Context, tool: string, timeoutMs: number): ElicitationHandler {
