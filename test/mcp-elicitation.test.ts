@@ -5,19 +5,17 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createToolActivities } from '../src/activities/mcp.js';
 import type { Orchestra } from '../src/client/api.js';
 import { ANSWER_UPDATE, answerProblem, QUESTIONS_QUERY, type Question, type QuestionAnswer } from '../src/schemas/elicitation.js';
 import type { Progress } from '../src/shared/progress.js';
 import type { ToolCall } from '../src/shared/tool-call.js';
-import { askingSpec, booking, pendingQuestion, type CallToolsResult } from './helpers/asking.js';
+import { askingSpec, booking, pendingQuestion, useAskingServer, type CallToolsResult } from './helpers/asking.js';
 import { eventually } from './helpers/eventually.js';
-import { storeSpec, tempDir, testPool } from './helpers/mcp.js';
-import { localEnv, timeSkippingEnv, withWorker } from './helpers/temporal.js';
+import { testPool } from './helpers/mcp.js';
+import { withWorker } from './helpers/temporal.js';
 
 /** Asserts that the run's validator rejected an answer, for the reason `pattern` matches. */
 async function rejected(answering: Promise<unknown>, pattern: RegExp): Promise<void> {
@@ -32,22 +30,9 @@ const answer = (orchestra: Orchestra, workflowId: string, given: QuestionAnswer)
   orchestra.handle(workflowId).executeUpdate<Question, [QuestionAnswer]>(ANSWER_UPDATE, { args: [given] });
 
 describe('a server question during a tool call is the run\'s human decision (time-skipping)', () => {
-  let env: TestWorkflowEnvironment;
-  let pidFile: string;
-  let pool: ReturnType<typeof testPool>;
-  before(async () => {
-    env = await timeSkippingEnv();
-    pidFile = path.join(tempDir('asking'), 'pid');
-    // The store takes the dead letter of a call that fails for good, so a failure shows in the run's result.
-    pool = testPool([askingSpec(pidFile), storeSpec(path.join(path.dirname(pidFile), 'store.db'))]);
-  });
-  after(async () => {
-    await pool?.close();
-    await env?.teardown();
-  });
-
+  const t = useAskingServer('time-skipping');
   const run = <T>(fn: (orchestra: Orchestra, start: (call: ToolCall) => Promise<string>) => Promise<T>) =>
-    withWorker(env, { mcp: pool }, ({ orchestra, taskQueue }) =>
+    withWorker(t.env, { mcp: t.pool }, ({ orchestra, taskQueue }) =>
       fn(orchestra, async (call) => (await orchestra.start('callTools', { calls: [call] }, { taskQueue })).workflowId));
 
   it('an accepted answer reaches the server with the schema\'s defaults, and the tool result reflects it', async () => {
@@ -109,9 +94,9 @@ describe('a server question during a tool call is the run\'s human decision (tim
     await run(async (orchestra, start) => {
       const id = await start(booking({ timeout: '1 hour' }));
       const first = await pendingQuestion(orchestra, id);
-      const firstPid = Number(fs.readFileSync(pidFile, 'utf8'));
+      const firstPid = Number(fs.readFileSync(t.pidFile, 'utf8'));
       process.kill(firstPid, 'SIGKILL'); // the call's server dies mid-question: the activity fails and is retried
-      await eventually(() => Number(fs.readFileSync(pidFile, 'utf8')) !== firstPid, { what: 'the retried call to reach a new server' });
+      await eventually(() => Number(fs.readFileSync(t.pidFile, 'utf8')) !== firstPid, { what: 'the retried call to reach a new server' });
       await answer(orchestra, id, { action: 'accept', content: { name: 'Ada' }, by: 'Grace Hopper' });
       const result = await orchestra.result(id) as CallToolsResult;
       assert.deepEqual(result.outcomes[0].result.content, { name: 'Ada', guests: 2 });
@@ -130,19 +115,10 @@ describe('a server question during a tool call is the run\'s human decision (tim
 });
 
 describe('a question nobody answers (local dev server: the time-skipping server does not skip time while an activity runs)', () => {
-  let env: TestWorkflowEnvironment;
-  let pool: ReturnType<typeof testPool>;
-  before(async () => {
-    env = await localEnv();
-    pool = testPool([askingSpec(), storeSpec(path.join(tempDir('asking'), 'store.db'))]);
-  });
-  after(async () => {
-    await pool?.close();
-    await env?.teardown();
-  });
+  const t = useAskingServer('local');
 
   it('is declined when its timeout passes', async () => {
-    await withWorker(env, { mcp: pool }, async ({ orchestra, taskQueue }) => {
+    await withWorker(t.env, { mcp: t.pool }, async ({ orchestra, taskQueue }) => {
       const { workflowId: id } = await orchestra.start('callTools', { calls: [booking({ timeout: '3 seconds' })] }, { taskQueue });
       const asked = await eventually(async () => (await orchestra.handle(id).query<Question[]>(QUESTIONS_QUERY))[0] ?? false,
         { what: 'the question to be asked' });

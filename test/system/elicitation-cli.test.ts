@@ -3,25 +3,13 @@
  * answers it (the CLI as a process, a local dev server, the real asking server over stdio).
  */
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { askingSpec, booking, pendingQuestion, type CallToolsResult } from '../helpers/asking.js';
+import { describe, it } from 'node:test';
+import { booking, pendingQuestion, useAskingServer, type CallToolsResult } from '../helpers/asking.js';
 import { orchestraCli } from '../helpers/cli.js';
-import { storeSpec, tempDir, testPool } from '../helpers/mcp.js';
-import { localEnv, withWorker } from '../helpers/temporal.js';
+import { withWorker } from '../helpers/temporal.js';
 
 describe('orchestra status / answer (a server\'s question from the command line)', () => {
-  let env: TestWorkflowEnvironment;
-  let pool: ReturnType<typeof testPool>;
-  before(async () => {
-    env = await localEnv();
-    pool = testPool([askingSpec(), storeSpec(path.join(tempDir('asking'), 'store.db'))]);
-  });
-  after(async () => {
-    await pool?.close();
-    await env?.teardown();
-  });
+  const t = useAskingServer('local');
 
   it('rejects an answer without a person or with content on a decline before sending anything', async () => {
     const noBy = await orchestraCli(['answer', 'any-run', '--by', '12345', '--decline'], { TEMPORAL_ADDRESS: '127.0.0.1:1' });
@@ -33,8 +21,8 @@ describe('orchestra status / answer (a server\'s question from the command line)
   });
 
   it('orchestra status shows the question; orchestra answer refuses a mismatch (exit 2) and answers it', async () => {
-    await withWorker(env, { mcp: pool }, async ({ orchestra, taskQueue }) => {
-      const cli = (args: string[]) => orchestraCli(args, { TEMPORAL_ADDRESS: env.connection.options.address, ORCHESTRA_TASK_QUEUE: taskQueue });
+    await withWorker(t.env, { mcp: t.pool }, async ({ orchestra, taskQueue }) => {
+      const cli = (args: string[]) => orchestraCli(args, { TEMPORAL_ADDRESS: t.env.connection.options.address, ORCHESTRA_TASK_QUEUE: taskQueue });
       const { workflowId: id } = await orchestra.start('callTools', { calls: [booking({ timeout: '1 hour' })] }, { taskQueue });
       const question = await pendingQuestion(orchestra, id);
 
