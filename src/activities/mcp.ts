@@ -11,6 +11,8 @@
  *   4. calls the tool: MCP progress becomes activity heartbeats (details = the progress), activity cancellation aborts
  *      the request (the server receives `notifications/cancelled`), and the request timeout ends just before the
  *      activity's own deadline, so a slow server fails as a clean `ToolTimeout`;
+ *      A call with `elicitation` made by an activity runs on a connection of its own, and a question its server asks
+ *      becomes the calling run's pending question (src/mcp/elicitation.ts);
  *   5. maps an `isError` result to an ApplicationFailure carrying the server's type and text: a business error the
  *      server marks `retryable: false` is non-retryable, anything else is retried by policy.
  * Failures and results are redacted (src/shared/redact.ts) before they leave: no configured secret reaches history.
@@ -20,6 +22,7 @@ import type { ValidateFunction } from 'ajv';
 import { ErrorCode, McpError, type Progress } from '@modelcontextprotocol/sdk/types.js';
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { Breakers } from '../mcp/breaker/breakers.js';
+import { askCallingWorkflow } from '../mcp/elicitation.js';
 import { isConnectionFailure, ServerUnavailableError, UnknownServerError, type CallToolResult, type McpPool, type Tool } from '../mcp/pool.js';
 import { observeToolCall } from '../observability/tool-calls.js';
 import { toMs } from '../schemas/common.js';
@@ -184,8 +187,14 @@ async function callWithKeepAlive(pool: McpPool, raw: ToolCall, defaultTimeoutMs:
   let result: CallToolResult;
   try {
     // Traced and counted (src/observability): the trace context travels to the server in the request's `_meta`.
-    result = await observeToolCall(call.server, call.tool, (meta) => pool.callTool(call.server, { name: call.tool, arguments: args, _meta: meta },
-      requestOptions(ctx, call, startedAt, defaultTimeoutMs, keepAlive)), () => Boolean(ctx?.cancellationSignal.aborted));
+    result = await observeToolCall(call.server, call.tool, (meta) => {
+      const params = { name: call.tool, arguments: args, _meta: meta };
+      const options = requestOptions(ctx, call, startedAt, defaultTimeoutMs, keepAlive);
+      // A call that lets its server ask a person runs alone, so the question is known to be its own (elicitation.ts).
+      return ctx?.info.workflowExecution && call.elicitation
+        ? pool.callToolAlone(call.server, params, options, { elicitation: askCallingWorkflow(ctx, call.tool, toMs(call.elicitation.timeout)!) })
+        : pool.callTool(call.server, params, options);
+    }, () => Boolean(ctx?.cancellationSignal.aborted));
   } catch (err) {
     if (ctx?.cancellationSignal.aborted) throw cancellation(ctx);
     const { failure, applied } = failureForException(err, label);
@@ -267,8 +276,9 @@ function requestOptions(ctx: Context | undefined, call: ParsedToolCall, startedA
       keepAlive.details = progress;
       ctx?.heartbeat(progress);
     },
-    // `timeout` is the quiet time allowed between progress notifications; `maxTotalTimeout` the hard end.
-    timeout: Math.min(perCall ?? budget, budget),
+    // `timeout` is the quiet time allowed between progress notifications (none while a person may be answering the
+    // server's question); `maxTotalTimeout` the hard end.
+    timeout: call.elicitation ? budget : Math.min(perCall ?? budget, budget),
     resetTimeoutOnProgress: true,
     maxTotalTimeout: budget,
   };

@@ -8,6 +8,7 @@
 import { Command, CommanderError } from 'commander';
 import { describeError } from '../demo/run-demo.js';
 import { InvalidInputError, TemporalUnreachableError, UnknownWorkflowError } from './api.js';
+import { answerCommands } from './commands/answer.js';
 import { breakerCommands } from './commands/breakers.js';
 import { catalogCommands } from './commands/catalog.js';
 import { dlqCommands } from './commands/dlq.js';
@@ -27,7 +28,7 @@ export function buildProgram(): Command {
     .description('Start, follow and steer Orchestra workflows on Temporal')
     .showHelpAfterError()
     .exitOverride();
-  for (const register of [catalogCommands, runCommands, inspectCommands, observeCommands, steerCommands, machineCommands, eventCommands, workerCommands, addDefinitionCommands, breakerCommands, dlqCommands, mcpCommands]) register(program);
+  for (const register of [catalogCommands, runCommands, inspectCommands, observeCommands, steerCommands, answerCommands, machineCommands, eventCommands, workerCommands, addDefinitionCommands, breakerCommands, dlqCommands, mcpCommands]) register(program);
   return program;
 }
 

@@ -3,7 +3,8 @@
  * was given a handler for it: a server never sends a request that nobody can answer.
  *
  * - Elicitation (form mode): the handler decides; the SDK fills in the defaults the requested schema declares for
- *   fields the answer leaves out (SEP-1034, `applyDefaults`).
+ *   fields the answer leaves out (SEP-1034, `applyDefaults`). The worker's handler is per tool call, on the call's own
+ *   connection: the calling run's question (src/mcp/elicitation.ts).
  * - Sampling: the handler generates the message (the worker's is the configured LLM, src/mcp/sampling.ts).
  */
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';

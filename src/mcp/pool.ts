@@ -14,6 +14,7 @@
  * - `close()` ends every connection (stdio servers are stopped); call it when the worker shuts down.
  * - HTTP servers are reached through an authorizing fetch (src/mcp/auth/): OAuth per the MCP authorization spec.
  * - Servers' requests (elicitation, sampling) are answered by `handlers` (client-handlers.ts); only those declared.
+ *   A call whose server may ask a person something runs on a connection of its own (`callToolAlone`, elicitation.ts).
  *
  * The client advertises no `roots` capability, so a server such as the filesystem server keeps the roots it was given
  * on its command line: a sandbox cannot be widened from the client side.
@@ -214,6 +215,24 @@ export class McpPool {
     }
   }
 
+  /**
+   * Calls a tool on a connection of its own, opened for this call and closed after it, whose client answers the
+   * server's requests with `handlers` (and declares only those). For a call the server may ask a question: on this
+   * connection any question is this call's (src/mcp/elicitation.ts says why that takes a connection).
+   */
+  async callToolAlone(server: string, params: CallToolRequest['params'], options: RequestOptions | undefined, handlers: ClientHandlers): Promise<CallToolResult> {
+    if (this.closed) throw new ServerUnavailableError(server, 'the MCP pool is closed (the worker is shutting down)');
+    const spec = this.servers[server];
+    if (!spec || !this.has(server)) throw new UnknownServerError(server, this.serverNames);
+    const connection = await this.open(spec, { ...this.options.handlers, ...handlers });
+    try {
+      return (await connection.client.callTool(params, undefined, options)) as CallToolResult;
+    } finally {
+      connection.alive = false;
+      await connection.client.close().catch(() => undefined);
+    }
+  }
+
   /** The process id of a stdio server's current connection (for diagnostics and tests). */
   pid(server: string): number | undefined {
     return this.entries.get(server)?.connection?.pid;
@@ -231,9 +250,9 @@ export class McpPool {
     }));
   }
 
-  private async open(spec: McpServerSpec): Promise<McpConnection> {
-    const client = new Client({ name: 'orchestra', version: '0.1.0' }, { capabilities: clientCapabilities(this.options.handlers) });
-    registerClientHandlers(client, spec.name, this.options.handlers);
+  private async open(spec: McpServerSpec, handlers = this.options.handlers): Promise<McpConnection> {
+    const client = new Client({ name: 'orchestra', version: '0.1.0' }, { capabilities: clientCapabilities(handlers) });
+    registerClientHandlers(client, spec.name, handlers);
     const transport: Transport = spec.transport === 'stdio'
       ? new StdioClientTransport({ command: spec.command, args: spec.args, env: spec.env, cwd: spec.cwd, stderr: 'pipe' })
       : new StreamableHTTPClientTransport(spec.url, { requestInit: { headers: spec.headers }, fetch: this.fetchFor(spec) });

@@ -24,6 +24,11 @@ export const ToolCall = z.object({
   idempotencyKey: z.string().min(1).max(200).optional(),
   /** A cap on the MCP request's own timeout, below what the activity's timeouts allow. */
   timeout: Duration.optional(),
+  /**
+   * Lets the server ask a person during the call (MCP elicitation): each question becomes the run's pending question
+   * (`orchestra answer`) and is declined when nobody answers within `timeout`. Without it the server cannot ask.
+   */
+  elicitation: z.object({ timeout: Duration }).optional(),
 });
 export type ToolCall = z.input<typeof ToolCall>;
 export type ParsedToolCall = z.output<typeof ToolCall>;

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { describeError } from '../../demo/run-demo.js';
 import type { PendingApproval } from '../../schemas/approval.js';
+import type { Question } from '../../schemas/elicitation.js';
 import { readableHistory } from '../history.js';
 import { isStatusFilter, listQuery, STATUS_FILTERS } from '../list-query.js';
 import { out, print, progressLine, table, UsageError } from '../output.js';
@@ -33,6 +34,12 @@ export function inspectCommands(program: Command): void {
             out(`  ⏳ WAITING FOR APPROVAL: ${pending.subject}`);
             out(`     requested ${pending.requestedAt}, times out ${pending.timesOutAt}`);
             out(`     decide with: ${pending.decideWith}`);
+          }
+          const question = progress.details?.pendingQuestion as Question | undefined;
+          if (question) {
+            out(`  ⏳ WAITING FOR AN ANSWER: ${question.server} asks "${question.message}" (during ${question.tool})`);
+            out(`     asked ${question.askedAt}, declined if unanswered by ${question.timesOutAt}`);
+            out(`     answer with: ${question.answerWith}`);
           }
           const accepted = progress.details?.acceptedEvents as string[] | undefined;
           if (accepted) out(`  state ${String(progress.details?.state)} — accepts: ${accepted.join(', ') || '(nothing: terminal)'}`);

@@ -5,6 +5,13 @@ import { OUTCOME, PATTERN, STATUS } from '../../shared/search-attributes.js';
 
 export const progressQuery = defineQuery<Progress>(PROGRESS_QUERY);
 
+let latest: ProgressReporter | undefined;
+
+/** This workflow's reporter (module state is per workflow), for shared pieces that show a wait of their own. */
+export function currentProgress(): ProgressReporter | undefined {
+  return latest;
+}
+
 /**
  * A workflow's visible state: answers the `progress` query, keeps the Web UI's "current details" in step, and sets
  * the OrchestraStatus search attribute so runs can be filtered by where they are. A finished run names its business
@@ -18,6 +25,7 @@ export class ProgressReporter {
 
   constructor(pattern: string) {
     setHandler(progressQuery, () => this.current);
+    latest = this; // eslint-disable-line @typescript-eslint/no-this-alias -- the workflow's one reporter, found by shared pieces
     upsertSearchAttributes([{ key: PATTERN, value: pattern }]);
   }
 

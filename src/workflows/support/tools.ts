@@ -8,9 +8,14 @@ import { describeToolCall, type ToolCall } from '../../shared/tool-call.js';
 import { recordedToolResult, type ToolResult } from '../../shared/tool-result.js';
 import { recoveryTimeouts } from '../../shared/recovery.js';
 import { retryPolicyFor, ROUTE_AROUND_OPEN_BREAKER } from '../../shared/tool-retry.js';
+import { toMs } from '../../schemas/common.js';
 import { queueFor } from './queues.js';
+import { acceptServerQuestions } from './questions.js';
 
 const activities = proxyActivities<ToolActivities>(recoveryTimeouts('tool'));
+
+/** A call that lets its server ask a person may take the question's timeout plus this. @default one minute */
+const CALL_TIME_BESIDES_QUESTIONS_MS = 60_000;
 
 export type CallOptions = Omit<ActivityOptions, 'summary'> & {
   /** Declares the call a read, so it is retried freely (the server's readOnlyHint says the same). */
@@ -29,6 +34,11 @@ export { toolText } from '../../shared/tool-result.js';
 /** Calls a tool of a configured MCP server as a durable activity; returns its result (one clean value). */
 export async function callTool(call: ToolCall, options: CallOptions = {}): Promise<ToolResult> {
   const { readOnly: _readOnly, summary, hasFallback, retry: _retry, ...activityOptions } = options;
+  const askFor = call.elicitation ? toMs(call.elicitation.timeout) : undefined;
+  if (askFor) {
+    acceptServerQuestions(); // the server may ask a person during this call: the run takes the question
+    activityOptions.startToCloseTimeout ??= askFor + CALL_TIME_BESIDES_QUESTIONS_MS;
+  }
   const policy = retryPolicyOf(call, options);
   return recordedToolResult(await activities.callTool.executeWithOptions({
     summary: summaryOf(call, summary),
