@@ -1,8 +1,8 @@
 /**
  * The bench worker's workflows: every Orchestra workflow, plus the benchmark-only ones (never product workflows):
  *
- * - `sequentialPipeline` / `sequentialPipelineRaw`: three text activities one after another, written with Orchestra's
- *   helpers (parseInput, ProgressReporter) and directly against the SDK; `sequentialPipelineLocal` the same steps as
+ * - `sequentialPipeline`: three text activities one after another, written with Orchestra's helpers (parseInput,
+ *   ProgressReporter; its raw twin `sequentialPipelineRaw` is in bench/raw-workflows.ts); `sequentialPipelineLocal` the same steps as
  *   local activities (an investigation: what the latency goal costs with remote activities).
  * - `rawOrderSaga`, `rawParallelAggregate` (bench/raw-workflows.ts): orderSaga and parallelAggregate written directly
  *   against the SDK, so the ratio isolates Orchestra's abstractions.
@@ -45,14 +45,6 @@ export async function sequentialPipeline(raw: PipelineInput): Promise<PipelineRe
   progress.update({ step: 'extract keywords', done: 2 });
   const keywords = await text.extractKeywords({ text: input.text, limit: 5 });
   progress.update({ step: 'done', state: 'completed', done: 3 });
-  return { language: language.code, sentiment: sentiment.label, keywords: keywords.keywords.map((k) => k.term) };
-}
-
-/** The same three activities with nothing but the SDK. */
-export async function sequentialPipelineRaw(input: PipelineInput): Promise<PipelineResult> {
-  const language = await text.detectLanguage({ text: input.text });
-  const sentiment = await text.analyzeSentiment({ text: input.text });
-  const keywords = await text.extractKeywords({ text: input.text, limit: 5 });
   return { language: language.code, sentiment: sentiment.label, keywords: keywords.keywords.map((k) => k.term) };
 }
 

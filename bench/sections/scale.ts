@@ -1,7 +1,8 @@
 /**
- * 4. Scale: parallelAggregate with 1,000 and 10,000 branches (sleep tool calls), each size on a fresh worker process
- * so its peak RSS (VmHWM) is that run's: wall time, history events per workflow (the parent plus its partition
- * children), worker peak RSS, and that it completes without limit errors. The raw-SDK fan-out runs the same sizes.
+ * 4. Scale: parallelAggregate with 100, 1,000 and 10,000 branches (sleep tool calls), each run on a fresh worker
+ * process at its default settings so its peak RSS (VmHWM) is that run's: wall time, history events per workflow (the
+ * parent plus its partition children), worker peak RSS, and that it completes without limit errors. The raw twin's
+ * fan-out runs the same sizes on a fresh plain SDK worker: how the cost grows, side by side.
  */
 import type { BenchContext } from '../lib/context.js';
 import { historyTree, sampleMemory, startBenchWorker, type HeapPeaks } from '../lib/harness.js';
@@ -47,21 +48,23 @@ export interface ScaleResult {
 
 export async function scale(ctx: BenchContext): Promise<ScaleResult | { skipped: string }> {
   if (!ctx.has('parallelAggregate')) return { skipped: 'parallelAggregate has not landed in src/workflows yet' };
-  const sizes = ctx.quick ? [200] : [1_000, 10_000];
+  const sizes = ctx.quick ? [200] : [100, 1_000, 10_000];
   const branchMs = ctx.quick ? 10 : 50;
   const maxConcurrency = 200;
   const runs: ScaleRun[] = [];
   const plan = sizes.flatMap((branches) => [
     { branches, variant: 'orchestra' as const, flags: [] as string[] },
     { branches, variant: 'raw' as const, flags: [] as string[] },
-    ...(ctx.quick ? [] : [{ branches, variant: 'orchestra' as const, flags: BOUNDED_HEAP_FLAGS }]),
   ]);
   for (const { branches, variant, flags } of plan) {
     {
       // A fresh worker per run, so its peak RSS is this run's (quick mode reuses the shared one: seconds matter more).
-      const worker = ctx.quick ? ctx.worker : await startBenchWorker(ctx.env, ctx.bundlePath, {}, flags);
+      const shared = variant === 'orchestra' ? ctx.worker : ctx.twin;
+      const worker = ctx.quick ? shared : variant === 'orchestra'
+        ? await startBenchWorker(ctx.env, ctx.bundlePath, {}, flags)
+        : await startBenchWorker(ctx.env, ctx.twinBundlePath, {}, flags, 'twin');
       try {
-        if (worker !== ctx.worker) await new Promise((resolve) => setTimeout(resolve, 500)); // settle before the idle reading
+        if (worker !== shared) await new Promise((resolve) => setTimeout(resolve, 500)); // settle before the idle reading
         const idle = worker.memory();
         const input = fanOutInput(branches, branchMs, maxConcurrency);
         const start = performance.now();
@@ -125,7 +128,7 @@ export async function scale(ctx: BenchContext): Promise<ScaleResult | { skipped:
         ctx.log(`scale ${variant}${flags.length ? ` (${flags.join(' ')})` : ''} ${branches}: ${status} ${completed}/${branches} in ${run.wallSeconds} s, ${tree.events} events in ${tree.workflows} workflows ` +
           `(largest ${tree.largest}), worker peak RSS ${run.workerPeakRssMiB} MiB${error ? ` — ERROR ${error.split('\n')[0]}` : ''}`);
       } finally {
-        if (worker !== ctx.worker) await worker.stop();
+        if (worker !== shared) await worker.stop();
       }
     }
   }
