@@ -59,7 +59,7 @@ installRuntime({ level: 'ERROR' });
 function registered(workflowType: string): boolean {
   const sources = [path.join(projectRoot, 'src/workflows/index.ts'), path.join(projectRoot, 'bench/raw-workflows.ts'), path.join(projectRoot, 'bench/workflows.ts')]
     .map((file) => fs.readFileSync(file, 'utf8')).join('\n');
-  return new RegExp(`export\\s+((async\\s+)?function\\s+${workflowType}\\b|\\{[^}]*\\b${workflowType}\\b[^}]*\\})`).test(sources);
+  return new RegExp(`export\\s+((async\\s+)?function\\s+${workflowType}\\b|const\\s+${workflowType}\\b|\\{[^}]*\\b${workflowType}\\b[^}]*\\})`).test(sources);
 }
 const log = (line: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
 if (flags.report) {
@@ -176,7 +176,7 @@ function chartsFor(out: BenchOutput): Chart[] {
     })), GOALS.sagasPerSecond));
   }
   if (s?.runs?.length) {
-    charts.push(scaleChart(s.runs.filter((r) => !r.nodeFlags?.length && r.workerPeakRssMiB !== undefined).map((r) => ({
+    charts.push(scaleChart(s.runs.filter((r) => (r.atDefaults ?? !r.nodeFlags?.length) && r.workerPeakRssMiB !== undefined).map((r) => ({
       branches: r.branches, variant: r.workflowType === 'parallelAggregate' ? 'parallelAggregate (Orchestra)' : 'rawParallelAggregate (raw twin)', wallSeconds: r.wallSeconds, peakRssMiB: r.workerPeakRssMiB!,
     })), GOALS.scaleRssMB / 1.048576));
   }
