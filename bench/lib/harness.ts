@@ -12,6 +12,7 @@ import type { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
 import { WORKFLOW_INTERCEPTOR_MODULES } from '../../src/observability/tracing.js';
+import { WORKER_HEAP_FLAGS } from '../../src/workers/heap.js';
 import { startDevServer } from '../../src/runtime/dev-server.js';
 import { cpuSnapshot, procMemory, type CpuSnapshot } from './machine.js';
 import { round } from './stats.js';
@@ -83,12 +84,17 @@ export interface BenchWorker {
   stop(): Promise<void>;
 }
 
+/** The Node flags a worker of this kind runs with by default: Orchestra's as `npm run worker` starts it, the twin's none. */
+export function defaultNodeFlags(kind: 'orchestra' | 'twin'): string[] {
+  return kind === 'orchestra' ? WORKER_HEAP_FLAGS : [];
+}
+
 /**
  * Starts a worker process on a fresh task queue and waits until it polls: Orchestra's (bench/worker-process.ts) or,
  * with `kind: 'twin'`, the raw twin's plain SDK worker (bench/twin-worker-process.ts, given the twin's bundle).
  */
 export async function startBenchWorker(env: TestWorkflowEnvironment, bundlePath: string, overrides: Partial<WorkerOptions> = {},
-  nodeFlags: string[] = [], kind: 'orchestra' | 'twin' = 'orchestra'): Promise<BenchWorker> {
+  nodeFlags: string[] = defaultNodeFlags('orchestra'), kind: 'orchestra' | 'twin' = 'orchestra'): Promise<BenchWorker> {
   const home = fs.mkdtempSync(path.join(scratchDir, 'home-'));
   const taskQueue = `bench-${randomUUID()}`;
   const config: BenchWorkerConfig = {

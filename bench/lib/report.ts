@@ -116,7 +116,7 @@ export function goals(out: BenchOutput): GoalRow[] {
     measured: ratios.length ? ratios.map(([k, v]) => `${k} ${v}`).join(' · ') : 'no ratios',
     met: worst ? worst[1] >= GOALS.ratio : undefined,
   });
-  const scaleRun = (size: number, type: string) => scale?.runs?.find((r) => r.branches === size && r.workflowType === type && !r.nodeFlags?.length);
+  const scaleRun = (size: number, type: string) => scale?.runs?.find((r) => r.branches === size && r.workflowType === type && (r.atDefaults ?? !r.nodeFlags?.length));
   const o1k = scaleRun(1_000, 'parallelAggregate');
   const r1k = scaleRun(1_000, 'rawParallelAggregate');
   const ratio1k = o1k && r1k && o1k.wallSeconds > 0 ? Math.round((r1k.wallSeconds / o1k.wallSeconds) * 1000) / 1000 : undefined;
@@ -247,7 +247,7 @@ export function renderReport(out: BenchOutput, wal: BenchOutput | undefined, cha
     p(`Branches are \`sleep\` tool calls of ${s.branchMs} ms, at most ${s.maxConcurrency} at once (parallelAggregate splits more than 1,000 branches into child workflows of ≤ 1,000 sharing that limit). Each run on a fresh worker process at its default settings (Orchestra's worker as \`npm run worker\` starts it; the twin's plain SDK worker); peak RSS is the kernel's VmHWM of that process (MCP servers are separate processes, not included).`, '',
       '| workflow | worker Node flags | branches | completed | wall s | branches/s | workflows | history events (total) | largest history | result size | worker RSS idle → peak MiB | limit errors |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const r of s.runs) {
-      p(`| ${r.workflowType} | ${r.nodeFlags?.length ? `\`${r.nodeFlags.join(' ')}\`` : 'default'} | ${r.branches.toLocaleString('en')} | ${r.completed.toLocaleString('en')} (${r.status}) | ${r.wallSeconds} | ${r.branchesPerSecond} | ${r.workflows} | ${r.historyEvents.toLocaleString('en')} | ${r.largestHistory.toLocaleString('en')} | ${r.resultBytes ? `${Math.round(r.resultBytes / 1024)} KiB` : '–'} | ${fmt(r.workerIdleRssMiB)} → ${fmt(r.workerPeakRssMiB)} | ${r.error ? r.error.split('\n')[0] : 'none'} |`);
+      p(`| ${r.workflowType} | ${r.nodeFlags?.length ? `\`${r.nodeFlags.join(' ')}\`` : 'none (Node\'s defaults)'}${r.atDefaults ? ' (the worker\'s default)' : ''} | ${r.branches.toLocaleString('en')} | ${r.completed.toLocaleString('en')} (${r.status}) | ${r.wallSeconds} | ${r.branchesPerSecond} | ${r.workflows} | ${r.historyEvents.toLocaleString('en')} | ${r.largestHistory.toLocaleString('en')} | ${r.resultBytes ? `${Math.round(r.resultBytes / 1024)} KiB` : '–'} | ${fmt(r.workerIdleRssMiB)} → ${fmt(r.workerPeakRssMiB)} | ${r.error ? r.error.split('\n')[0] : 'none'} |`);
     }
     p('', cpuLine(s.conditions));
     chart('scale');

@@ -5,21 +5,16 @@
  * fan-out runs the same sizes on a fresh plain SDK worker: how the cost grows, side by side.
  */
 import type { BenchContext } from '../lib/context.js';
-import { historyTree, sampleMemory, startBenchWorker, type HeapPeaks } from '../lib/harness.js';
+import { defaultNodeFlags, historyTree, sampleMemory, startBenchWorker, type HeapPeaks } from '../lib/harness.js';
 import { round, since } from '../lib/stats.js';
 import { fanOutInput } from './fanout.js';
 
-/**
- * Node flags for the bounded-heap variant: with its default limit (~4 GB here) V8 lets garbage pile up before a full
- * collection, in the worker's main isolate and in its workflow thread alike; a 256 MB old space and 4 MB semi-spaces
- * keep the process near its live size. (They also lower the SDK's default maxCachedWorkflows, derived from the heap.)
- */
-export const BOUNDED_HEAP_FLAGS = ['--max-old-space-size=256', '--max-semi-space-size=4'];
-
 export interface ScaleRun {
   workflowType: string;
-  /** The worker's Node flags (none = as `npm run worker` starts it). */
+  /** The worker's Node flags. */
   nodeFlags: string[];
+  /** Whether the worker ran at its default settings (Orchestra's: as `npm run worker` starts it, src/workers/heap.ts). */
+  atDefaults: boolean;
   branches: number;
   completed: number;
   status: string;
@@ -53,8 +48,10 @@ export async function scale(ctx: BenchContext): Promise<ScaleResult | { skipped:
   const maxConcurrency = 200;
   const runs: ScaleRun[] = [];
   const plan = sizes.flatMap((branches) => [
-    { branches, variant: 'orchestra' as const, flags: [] as string[] },
-    { branches, variant: 'raw' as const, flags: [] as string[] },
+    { branches, variant: 'orchestra' as const, flags: defaultNodeFlags('orchestra') },
+    { branches, variant: 'raw' as const, flags: defaultNodeFlags('twin') },
+    // The cost of the worker's memory defaults: the same run with Node's own heap settings.
+    ...(branches === 10_000 ? [{ branches, variant: 'orchestra' as const, flags: [] as string[] }] : []),
   ]);
   for (const { branches, variant, flags } of plan) {
     {
@@ -109,6 +106,7 @@ export async function scale(ctx: BenchContext): Promise<ScaleResult | { skipped:
         const run: ScaleRun = {
           workflowType: variant === 'orchestra' ? 'parallelAggregate' : 'rawParallelAggregate',
           nodeFlags: flags,
+          atDefaults: flags.join(' ') === defaultNodeFlags(variant === 'orchestra' ? 'orchestra' : 'twin').join(' '),
           workerHeap: heap,
           branches,
           completed,
