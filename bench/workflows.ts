@@ -10,7 +10,10 @@
  *
  * Deterministic code only (this file is bundled into the workflow sandbox).
  */
-import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+import { CallToolsInput, type CallToolsResult } from '../src/schemas/call-tools.js';
+import { describeToolCall } from '../src/shared/tool-call.js';
+import { callTool } from '../src/workflows/support/tools.js';
 import { z } from 'zod';
 import type { TextActivities } from '../src/activities/text.js';
 import { parseInput } from '../src/workflows/support/input.js';
@@ -63,6 +66,23 @@ export async function sequentialPipelineLocal(raw: PipelineInput): Promise<Pipel
   const keywords = await localText.extractKeywords({ text: input.text, limit: 5 });
   progress.update({ step: 'done', state: 'completed', done: 3 });
   return { language: language.code, sentiment: sentiment.label, keywords: keywords.keywords.map((k) => k.term) };
+}
+
+/**
+ * callTools (src/workflows/call-tools.ts, without its dead-letter path) with the tool calls on the workflow's own task
+ * queue instead of the `tools` capability queue: an investigation of what eager activity dispatch (the server hands
+ * the activity back with the workflow task's completion, only for the same queue) would save per call.
+ */
+export async function callToolsSameQueue(raw: CallToolsInput): Promise<CallToolsResult> {
+  const input = parseInput(CallToolsInput, raw);
+  const progress = new ProgressReporter('callTools');
+  const outcomes: CallToolsResult['outcomes'] = [];
+  for (const [index, call] of input.calls.entries()) {
+    progress.update({ step: describeToolCall(call), done: index, total: input.calls.length });
+    outcomes.push({ call: describeToolCall(call), ok: true, result: await callTool(call, { taskQueue: workflowInfo().taskQueue }) });
+  }
+  progress.update({ step: 'all calls succeeded', state: 'completed', outcome: 'completed', done: outcomes.length });
+  return { outcomes, succeeded: outcomes.length, failed: 0 };
 }
 
 // ---------------------------------------------------------------------------------------------------------------------

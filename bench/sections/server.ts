@@ -38,7 +38,7 @@ export async function server(ctx: BenchContext): Promise<StockServerResult> {
         worker,
         twin,
         log: (line) => ctx.log(`[stock server] ${line}`),
-        counts: ctx.quick ? { runs: 3, sweep: [4], seconds: 1 } : { runs: 60, sweep: [1, 8, 32], seconds: 6, repeats: 1 },
+        counts: ctx.quick ? { runs: 3, sweep: [4], seconds: 1 } : { runs: 40, sweep: [1, 8], seconds: 5, repeats: 1 },
       };
       const race = <T>(p: Promise<T>) => Promise.race([p, worker.dead, twin.dead]);
       return {

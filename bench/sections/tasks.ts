@@ -33,6 +33,8 @@ export interface TasksResult {
   calls: number;
   orchestra: TaskCosts;
   raw: TaskCosts;
+  /** Investigation: callTools with its tool calls on the workflow's own queue (eager activity dispatch). */
+  sameQueue?: TaskCosts;
 }
 
 export async function tasks(ctx: BenchContext): Promise<TasksResult> {
@@ -41,15 +43,21 @@ export async function tasks(ctx: BenchContext): Promise<TasksResult> {
   const input = { calls: STORE_READS };
   const variants = {
     orchestra: async () => (await ctx.orchestra.start('callTools', input, { taskQueue: ctx.worker.taskQueue })).workflowId,
+    sameQueue: async () => {
+      const workflowId = `bench-tasks-same-queue-${randomUUID()}`;
+      await ctx.client.workflow.start('callToolsSameQueue', { taskQueue: ctx.worker.taskQueue, workflowId, args: [input] });
+      return workflowId;
+    },
     raw: async () => {
       const workflowId = `bench-tasks-raw-${randomUUID()}`;
       await ctx.client.workflow.start('rawCallTools', { taskQueue: ctx.twin.taskQueue, workflowId, args: [input] });
       return workflowId;
     },
   };
-  const samples = { orchestra: { wall: [] as number[], ids: [] as string[] }, raw: { wall: [] as number[], ids: [] as string[] } };
+  type Variant = keyof typeof variants;
+  const samples: Record<Variant, { wall: number[]; ids: string[] }> = { orchestra: { wall: [], ids: [] }, sameQueue: { wall: [], ids: [] }, raw: { wall: [], ids: [] } };
   for (let i = -warmup; i < runs; i++) {
-    for (const v of i % 2 ? (['raw', 'orchestra'] as const) : (['orchestra', 'raw'] as const)) {
+    for (const v of i % 2 ? (['raw', 'sameQueue', 'orchestra'] as const) : (['orchestra', 'sameQueue', 'raw'] as const)) {
       const start = performance.now();
       const workflowId = await variants[v]();
       const result = await ctx.client.workflow.getHandle(workflowId).result() as { succeeded: number };
@@ -60,10 +68,10 @@ export async function tasks(ctx: BenchContext): Promise<TasksResult> {
       samples[v].ids.push(workflowId);
     }
   }
-  const costs = async (v: 'orchestra' | 'raw'): Promise<TaskCosts> => {
+  const costs = async (v: Variant): Promise<TaskCosts> => {
     const parts: HistoryBreakdown[] = await Promise.all(samples[v].ids.map(async (id) => breakdown((await ctx.client.workflow.getHandle(id).fetchHistory()).events ?? [])));
     return {
-      workflowType: v === 'orchestra' ? 'callTools' : 'rawCallTools',
+      workflowType: { orchestra: 'callTools', sameQueue: 'callToolsSameQueue', raw: 'rawCallTools' }[v],
       wallMs: distribution(samples[v].wall),
       historyEvents: parts[0].events,
       workflowTasks: parts[0].workflowTasks,
@@ -76,9 +84,10 @@ export async function tasks(ctx: BenchContext): Promise<TasksResult> {
   };
   const orchestra = await costs('orchestra');
   const raw = await costs('raw');
-  for (const [name, c] of [['orchestra', orchestra], ['raw', raw]] as const) {
+  const sameQueue = await costs('sameQueue');
+  for (const [name, c] of [['orchestra', orchestra], ['tools on the workflow queue', sameQueue], ['raw', raw]] as const) {
     ctx.log(`tasks ${name}: wall p50 ${c.wallMs.p50} ms, ${c.historyEvents} events, first workflow task ${c.firstWorkflowTaskMs.median} ms, later ${c.laterWorkflowTaskMs.median} ms, ` +
       `activity ${c.activityMs.median} ms (waits ${c.activityQueueMs.median} ms)`);
   }
-  return { runs, calls: STORE_READS.length, orchestra, raw };
+  return { runs, calls: STORE_READS.length, orchestra, raw, sameQueue };
 }

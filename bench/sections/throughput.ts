@@ -54,8 +54,8 @@ export async function throughput(ctx: BenchContext): Promise<ThroughputResult | 
   const sweep = ctx.counts?.sweep ?? (ctx.quick ? [1, 8] : [1, 2, 4, 8, 16, 32, 64, 128]);
   /** The headline points run REPEATS times (alternating variants each time); the rest of the curve once. */
   const headline = new Set([1, 8, 32, 128]);
-  const seconds = ctx.counts?.seconds ?? (ctx.quick ? 1.5 : 8);
-  const warmupSeconds = ctx.quick ? 0.3 : 2;
+  const seconds = ctx.counts?.seconds ?? (ctx.quick ? 1.5 : 5);
+  const warmupSeconds = ctx.quick ? 0.3 : 1;
   const taskQueue = ctx.worker.taskQueue;
 
   const orchestraSaga = async (orderId: string) => {

@@ -52,7 +52,7 @@ export async function tuning(ctx: BenchContext): Promise<TuningResult> {
   };
   ctx.log(`tuning: 3-step pipeline p50 remote ${localLatency.remote.latencyMs.p50} ms · local activities ${localLatency.local.latencyMs.p50} ms`);
 
-  const seconds = ctx.counts?.seconds ?? (ctx.quick ? 1 : 15);
+  const seconds = ctx.counts?.seconds ?? (ctx.quick ? 1 : 6);
   const localSaga: TuningResult['localSaga'] = [];
   for (const concurrency of ctx.counts?.localSweep ?? (ctx.quick ? [4] : [8, 32])) {
     const point: Partial<TuningResult['localSaga'][number]> = { concurrency };
