@@ -108,7 +108,7 @@ export async function startBenchWorker(env: TestWorkflowEnvironment, bundlePath:
   const child: ChildProcess = fork(path.join(benchDir, kind === 'twin' ? 'twin-worker-process.ts' : 'worker-process.ts'), [JSON.stringify(config)], {
     execArgv: ['--import', 'tsx', ...nodeFlags],
     stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
-    env: { ...process.env, ORCHESTRA_WORKFLOW_BUNDLE: '' },
+    env: { ...process.env, ORCHESTRA_WORKFLOW_BUNDLE: '', ORCHESTRA_HOME: home }, // its traces, breaker board and store in its scratch home
   });
   const stderr: string[] = [];
   child.stderr?.on('data', (chunk: Buffer) => {
