@@ -17,9 +17,6 @@ import { startObservability } from './observability/startup.js';
 import { tracingClientInterceptors } from './observability/tracing.js';
 import { createWorkers, runWorkers } from './workers/pool.js';
 import { openToolPool } from './workers/worker.js';
-import { ensureWorkerHeap } from './workers/heap.js';
-
-await ensureWorkerHeap(); // the worker's memory defaults (src/workers/heap.ts): this process again, with them, unless set
 
 // The runtime (logs, SDK metrics), Orchestra's metrics endpoint and the tracer: before the server and worker.
 const observability = await startObservability({ file: path.join(orchestraHome(), 'logs', 'worker.jsonl') }).catch((err: unknown) => {

@@ -5,10 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { addWorkerOptions, workerPlan, WorkerFlagError, type WorkerFlags } from './flags.js';
-import { ensureWorkerHeap } from './heap.js';
 import { serveWorkers } from './serve.js';
-
-await ensureWorkerHeap(); // the worker's memory defaults (./heap.ts): this process again, with them, unless set
 
 const program = addWorkerOptions(new Command('worker').description('an Orchestra worker process')).exitOverride();
 let flags: WorkerFlags;
