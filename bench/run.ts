@@ -155,7 +155,9 @@ if (failures.length) {
 async function writeReport(official: boolean, output: BenchOutput | undefined): Promise<void> {
   const resultsDir = path.join(projectRoot, 'bench', 'results');
   const main = official ? readJson(path.join(resultsDir, 'latest.json')) : output;
-  const wal = official ? readJson(path.join(resultsDir, 'latest-wal.json')) : undefined;
+  // A persisted run from before the round-2 sections (no per-task costs) is not comparable: left out of the report.
+  const walFile = official ? readJson(path.join(resultsDir, 'latest-wal.json')) : undefined;
+  const wal = walFile?.results.tasks ? walFile : undefined;
   if (!main) throw new Error('no results to report (bench/results/latest.json is missing: run `npm run bench` first)');
   const reportFile = official ? path.join(projectRoot, 'BENCHMARKS.md') : path.join(scratchDir, `${quick ? 'quick' : 'partial'}-BENCHMARKS.md`);
   const chartDir = official ? path.join(projectRoot, 'bench', 'charts') : path.join(scratchDir, 'charts');
