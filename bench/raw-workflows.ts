@@ -6,12 +6,16 @@
  *
  * What they leave out is exactly what the helpers add: input validation in the workflow, the progress query, Web UI
  * current details, status search attributes, activity summaries, and per-branch outcome bookkeeping.
+ *
+ * This file is also the raw twin's whole workflow bundle: bench/twin-worker-process.ts runs it on a plain SDK worker
+ * (default options, no interceptors, sinks or MCP pool), so it imports nothing but the SDK and pure helpers.
  */
 import {
   executeChild, proxyActivities, proxyLocalActivities, upsertSearchAttributes, workflowInfo, type ActivityOptions,
 } from '@temporalio/workflow';
 import { PATTERN, STATUS } from '../src/shared/search-attributes.js';
 import type { ToolActivities, ToolResult } from '../src/activities/mcp.js';
+import type { TextActivities } from '../src/activities/text.js';
 import type { ToolCall } from '../src/shared/tool-call.js';
 import { recordedToolResult } from '../src/shared/tool-result.js';
 
@@ -37,6 +41,26 @@ const local = {
   step: proxyLocalActivities<ToolActivities>({ startToCloseTimeout: '1 minute', retry: STEP_RETRY }),
   undoing: proxyLocalActivities<ToolActivities>({ startToCloseTimeout: '1 minute', retry: UNDO_RETRY }),
 };
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Latency and per-task costs: three activities in a row
+
+const text = proxyActivities<TextActivities>({ startToCloseTimeout: '1 minute' });
+
+/** sequentialPipeline (bench/workflows.ts) with nothing but the SDK: detect language → sentiment → keywords. */
+export async function sequentialPipelineRaw(input: { text: string }): Promise<{ language: string; sentiment: string; keywords: string[] }> {
+  const language = await text.detectLanguage({ text: input.text });
+  const sentiment = await text.analyzeSentiment({ text: input.text });
+  const keywords = await text.extractKeywords({ text: input.text, limit: 5 });
+  return { language: language.code, sentiment: sentiment.label, keywords: keywords.keywords.map((k) => k.term) };
+}
+
+/** callTools (src/workflows/call-tools.ts) with nothing but the SDK: the calls one after another, results collected. */
+export async function rawCallTools(input: { calls: ToolCall[] }): Promise<{ outcomes: Array<{ call: string; ok: true; result: unknown }>; succeeded: number; failed: number }> {
+  const outcomes: Array<{ call: string; ok: true; result: unknown }> = [];
+  for (const call of input.calls) outcomes.push({ call: `${call.server}.${call.tool}`, ok: true, result: recordedToolResult(await read.callTool(call)) });
+  return { outcomes, succeeded: outcomes.length, failed: 0 };
+}
 
 // ---------------------------------------------------------------------------------------------------------------------
 // orderSaga, raw

@@ -9,9 +9,11 @@
  *   npm run bench -- --only latency,fanout   run some sections (results go to tmp/, the report is not touched)
  *   npm run bench -- --report     rewrite BENCHMARKS.md and the charts from results/latest*.json (no run)
  *
- * Sections: latency, throughput, fanout, engine (definitions against the hand-written workflows), scale, langgraph;
- * investigations: tuning (local activities), server (the history service's queue-reader rate limits lifted, on a second
- * dev server). See BENCHMARKS.md for what each measures.
+ * The headline figures run on the dev server as `npm start` starts it (startDevServer(): its history queue-reader
+ * limits lifted); every raw variant runs on the raw twin, a plain SDK worker in its own process (bench/twin-worker-process.ts).
+ * Sections: tasks (per-task costs from histories), latency, throughput, fanout, engine (definitions against the
+ * hand-written workflows), scale, langgraph; investigations: tuning (local activities), server (the stock server's
+ * settings, on a second dev server). See BENCHMARKS.md for what each measures.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -21,9 +23,9 @@ import { Orchestra } from '../src/client/api.js';
 import { startDevServer } from '../src/runtime/dev-server.js';
 import { installRuntime } from '../src/runtime/logging.js';
 import { projectRoot } from '../src/runtime/paths.js';
-import { latencyChart, langgraphChart, renderCharts, throughputChart, type Chart } from './lib/charts.js';
+import { latencyChart, langgraphChart, renderCharts, scaleChart, throughputChart, type Chart } from './lib/charts.js';
 import type { BenchContext } from './lib/context.js';
-import { benchCpu, bundleBenchWorkflows, scratchDir, startBenchWorker } from './lib/harness.js';
+import { benchCpu, bundleBenchWorkflows, bundleTwinWorkflows, scratchDir, startBenchWorker } from './lib/harness.js';
 import { cpuShare, machineInfo, versions } from './lib/machine.js';
 import { GOALS, goals, readJson, relative, renderReport, type BenchOutput } from './lib/report.js';
 import { round } from './lib/stats.js';
@@ -33,6 +35,7 @@ import { langgraph } from './sections/langgraph.js';
 import { latency } from './sections/latency.js';
 import { scale } from './sections/scale.js';
 import { server } from './sections/server.js';
+import { tasks } from './sections/tasks.js';
 import { throughput } from './sections/throughput.js';
 import { tuning } from './sections/tuning.js';
 import type { WorkerSettings } from './worker-process.js';
@@ -47,7 +50,7 @@ const { values: flags } = parseArgs({
 });
 const quick = flags.quick!;
 const only = flags.only?.split(',').map((s) => s.trim()).filter(Boolean);
-const SECTIONS = { latency, throughput, fanout, engine, scale, langgraph, tuning, server } as const;
+const SECTIONS = { tasks, latency, throughput, fanout, engine, scale, langgraph, tuning, server } as const;
 type SectionName = keyof typeof SECTIONS;
 
 installRuntime({ level: 'ERROR' });
@@ -56,7 +59,7 @@ installRuntime({ level: 'ERROR' });
 function registered(workflowType: string): boolean {
   const sources = [path.join(projectRoot, 'src/workflows/index.ts'), path.join(projectRoot, 'bench/raw-workflows.ts'), path.join(projectRoot, 'bench/workflows.ts')]
     .map((file) => fs.readFileSync(file, 'utf8')).join('\n');
-  return new RegExp(`export\\s+((async\\s+)?function\\s+${workflowType}\\b|\\{[^}]*\\b${workflowType}\\b[^}]*\\})`).test(sources);
+  return new RegExp(`export\\s+((async\\s+)?function\\s+${workflowType}\\b|const\\s+${workflowType}\\b|\\{[^}]*\\b${workflowType}\\b[^}]*\\})`).test(sources);
 }
 const log = (line: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
 if (flags.report) {
@@ -70,24 +73,31 @@ const meta = { startedAt: startedAt.toISOString(), mode: quick ? 'quick' : 'full
 fs.mkdirSync(scratchDir, { recursive: true });
 const dbFile = flags.persisted ? path.join(scratchDir, `temporal-${Date.now()}.db`) : undefined;
 log(`starting the dev server (${dbFile ? `SQLite file ${dbFile}, WAL` : 'in-memory SQLite'})`);
-// The stock server settings: the Investigations section measures the lifted queue-reader limits beside it.
-const env = await startDevServer({ dbFile, dynamicConfig: [] });
+// The server as `npm start` runs it (queue-reader limits lifted); the `server` section measures the stock settings beside it.
+const env = await startDevServer({ dbFile });
 const results: Record<string, unknown> = {};
 let workerSettings: WorkerSettings | undefined;
+let twinSettings: WorkerSettings | undefined;
 const failures: string[] = [];
 let bundlePath: string | undefined;
+let twinBundlePath: string | undefined;
 try {
-  log('bundling bench/workflows.ts');
+  log('bundling bench/workflows.ts and the twin\'s bench/raw-workflows.ts');
   bundlePath = await bundleBenchWorkflows();
+  twinBundlePath = await bundleTwinWorkflows();
   const worker = await startBenchWorker(env, bundlePath);
+  const twin = await startBenchWorker(env, twinBundlePath, {}, [], 'twin');
   workerSettings = worker.settings;
-  log(`worker pid ${worker.pid} on ${worker.taskQueue}`);
+  twinSettings = twin.settings;
+  log(`worker pid ${worker.pid} on ${worker.taskQueue}; twin pid ${twin.pid} on ${twin.taskQueue}`);
   const ctx: BenchContext = {
     env,
     client: env.client,
     orchestra: Orchestra.fromClient(env.client),
     worker,
     bundlePath,
+    twin,
+    twinBundlePath,
     dbFile,
     quick,
     log,
@@ -102,7 +112,7 @@ try {
       const loadBefore = os.loadavg()[0];
       const conditions = () => ({ loadAverage1m: { before: round(loadBefore), after: round(os.loadavg()[0]) }, cpu: cpuShare(cpuBefore, benchCpu()) });
       try {
-        results[name] = { ...(await Promise.race([SECTIONS[name](ctx), worker.dead])), conditions: conditions() };
+        results[name] = { ...(await Promise.race([SECTIONS[name](ctx), worker.dead, twin.dead])), conditions: conditions() };
       } catch (err) {
         failures.push(name);
         results[name] = { error: (err as Error).stack ?? String(err), ...((err as { partial?: object }).partial ?? {}), conditions: conditions() };
@@ -111,15 +121,16 @@ try {
       log(`${name} took ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     }
   } finally {
+    await twin.stop();
     await worker.stop();
   }
 } finally {
   await env.teardown();
-  for (const f of [bundlePath, dbFile, dbFile && `${dbFile}-wal`, dbFile && `${dbFile}-shm`]) if (f) fs.rmSync(f, { force: true });
+  for (const f of [bundlePath, twinBundlePath, dbFile, dbFile && `${dbFile}-wal`, dbFile && `${dbFile}-shm`]) if (f) fs.rmSync(f, { force: true });
 }
 
 const output: BenchOutput = {
-  meta: { ...meta, finishedAt: new Date().toISOString(), server: dbFile ? { kind: 'sqlite-file-wal', dbFile: path.basename(dbFile) } : { kind: 'sqlite-in-memory' }, worker: workerSettings },
+  meta: { ...meta, finishedAt: new Date().toISOString(), server: dbFile ? { kind: 'sqlite-file-wal', dbFile: path.basename(dbFile) } : { kind: 'sqlite-in-memory' }, worker: workerSettings, twin: twinSettings },
   results: results as BenchOutput['results'],
 };
 const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
@@ -144,7 +155,9 @@ if (failures.length) {
 async function writeReport(official: boolean, output: BenchOutput | undefined): Promise<void> {
   const resultsDir = path.join(projectRoot, 'bench', 'results');
   const main = official ? readJson(path.join(resultsDir, 'latest.json')) : output;
-  const wal = official ? readJson(path.join(resultsDir, 'latest-wal.json')) : undefined;
+  // A persisted run from before the round-2 sections (no per-task costs) is not comparable: left out of the report.
+  const walFile = official ? readJson(path.join(resultsDir, 'latest-wal.json')) : undefined;
+  const wal = walFile?.results.tasks ? walFile : undefined;
   if (!main) throw new Error('no results to report (bench/results/latest.json is missing: run `npm run bench` first)');
   const reportFile = official ? path.join(projectRoot, 'BENCHMARKS.md') : path.join(scratchDir, `${quick ? 'quick' : 'partial'}-BENCHMARKS.md`);
   const chartDir = official ? path.join(projectRoot, 'bench', 'charts') : path.join(scratchDir, 'charts');
@@ -157,12 +170,17 @@ async function writeReport(official: boolean, output: BenchOutput | undefined): 
 
 function chartsFor(out: BenchOutput): Chart[] {
   const charts: Chart[] = [];
-  const { latency: l, throughput: t, langgraph: g } = out.results;
+  const { latency: l, throughput: t, langgraph: g, scale: s } = out.results;
   if (l?.samples) charts.push(latencyChart(l.samples, GOALS.latencyP50Ms));
   if (t?.points) {
     charts.push(throughputChart(t.points.map((p) => ({
       concurrency: p.concurrency, orchestra: p.orchestra.perSecond, raw: p.raw.perSecond, orchestraP95: p.orchestra.latencyMs.p95, rawP95: p.raw.latencyMs.p95,
     })), GOALS.sagasPerSecond));
+  }
+  if (s?.runs?.length) {
+    charts.push(scaleChart(s.runs.filter((r) => (r.atDefaults ?? !r.nodeFlags?.length) && r.workerPeakRssMiB !== undefined).map((r) => ({
+      branches: r.branches, variant: r.workflowType === 'parallelAggregate' ? 'parallelAggregate (Orchestra)' : 'rawParallelAggregate (raw twin)', wallSeconds: r.wallSeconds, peakRssMiB: r.workerPeakRssMiB!,
+    })), GOALS.scaleRssMB / 1.048576));
   }
   if (g?.graphs) charts.push(langgraphChart(g.graphs.flatMap((graph) => graph.variants.map((v) => ({ graph: graph.graph, variant: v.variant, p50: v.latencyMs.p50, p95: v.latencyMs.p95 })))));
   return charts;

@@ -5,22 +5,16 @@
  * servers plus the bench's `bench` server (bench/mcp-sleep-server.ts: a `sleep` tool for fan-out branches of known
  * duration).
  *
- * Started by bench/run.ts with fork(); its configuration arrives as JSON in argv[2]; it answers over IPC:
- *   → { type: 'ready', settings }   once polling
- *   ← { type: 'memory' }            → { type: 'memory', peak, heapLimitMiB }: the largest V8 heap / native memory seen
- *   ← { type: 'stop' }              drains and exits
+ * Started by bench/run.ts with fork(); its configuration arrives as JSON in argv[2]; it answers over IPC
+ * (bench/lib/worker-ipc.ts).
  */
-import fs from 'node:fs';
-import v8 from 'node:v8';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { NativeConnection, type WorkerOptions } from '@temporalio/worker';
-import { loadMcpConfig } from '../src/mcp/config.js';
 import { McpPool } from '../src/mcp/pool.js';
 import { ensureSandbox } from '../src/mcp/sandbox.js';
 import { installRuntime } from '../src/runtime/logging.js';
-import { projectRoot } from '../src/runtime/paths.js';
 import { createWorkers, runWorkers } from '../src/workers/pool.js';
+import { benchMcpServers, prepareStoreDb, resolvedSettings, serveRunner } from './lib/worker-ipc.js';
 
 export interface BenchWorkerConfig {
   address: string;
@@ -33,38 +27,13 @@ export interface BenchWorkerConfig {
   overrides: Partial<WorkerOptions>;
 }
 
-/** What the runner records about the worker: the options that decide throughput, as the SDK resolved them. */
-export interface WorkerSettings {
-  /** Slots (fixed-size tuner unless overridden): workflow tasks, activities, local activities running at once. */
-  workflowTaskSlots?: unknown;
-  activityTaskSlots?: unknown;
-  localActivityTaskSlots?: unknown;
-  maxCachedWorkflows?: number;
-  workflowThreadPoolSize?: number;
-  workflowTaskPollerBehavior?: unknown;
-  activityTaskPollerBehavior?: unknown;
-  nonStickyToStickyPollRatio?: number;
-  reuseV8Context?: boolean;
-  overrides: Partial<WorkerOptions>;
-}
+export type { WorkerSettings } from './lib/worker-ipc.js';
 
 const config = JSON.parse(process.argv[2]) as BenchWorkerConfig;
 installRuntime({ level: 'WARN' });
 
 await ensureSandbox({ dir: path.join(config.home, 'files') });
-const { STORE_DB: _ignored, ...inherited } = process.env;
-const servers = loadMcpConfig({ env: { ...inherited, ORCHESTRA_HOME: config.home } }).servers;
-const mcp = new McpPool({
-  ...servers,
-  bench: {
-    name: 'bench',
-    transport: 'stdio',
-    command: process.execPath,
-    args: ['--import', 'tsx', path.join(projectRoot, 'bench', 'mcp-sleep-server.ts')],
-    env: {},
-    cwd: projectRoot,
-  },
-}, { onServerStderr: () => {}, log: () => {} });
+const mcp = new McpPool(benchMcpServers(config.home), { onServerStderr: () => {}, log: () => {} });
 await prepareStore(mcp, config.home);
 await mcp.callTool('bench', { name: 'sleep', arguments: { ms: 0 } }); // starts the bench server before the clock runs
 
@@ -79,43 +48,9 @@ const workers = await createWorkers({
   overrides: config.overrides,
 });
 
-const [worker] = workers; // the workflows queue's worker: its settings are reported
 const running = runWorkers(workers);
-const o = worker.options as unknown as Record<string, unknown>;
-function slots(supplier: string): unknown {
-  const s = (o.tuner as Record<string, { type: string; numSlots?: number }> | undefined)?.[supplier];
-  return s?.type === 'fixed-size' ? s.numSlots : s;
-}
-const settings: WorkerSettings = {
-  workflowTaskSlots: slots('workflowTaskSlotSupplier'),
-  activityTaskSlots: slots('activityTaskSlotSupplier'),
-  localActivityTaskSlots: slots('localActivityTaskSlotSupplier'),
-  maxCachedWorkflows: o.maxCachedWorkflows as number | undefined,
-  workflowThreadPoolSize: o.workflowThreadPoolSize as number | undefined,
-  workflowTaskPollerBehavior: o.workflowTaskPollerBehavior,
-  activityTaskPollerBehavior: o.activityTaskPollerBehavior,
-  nonStickyToStickyPollRatio: o.nonStickyToStickyPollRatio as number | undefined,
-  reuseV8Context: o.reuseV8Context as boolean | undefined,
-  overrides: config.overrides,
-};
-process.send?.({ type: 'ready', settings });
-// The largest V8 heap and native (external + array buffers) memory seen, sampled, to tell what the peak RSS was made of.
-const peak = { heapUsedMiB: 0, heapTotalMiB: 0, externalMiB: 0, rssMiB: 0 };
-const mib = (bytes: number) => Math.round(bytes / 104857.6) / 10;
-setInterval(() => {
-  const m = process.memoryUsage();
-  peak.heapUsedMiB = Math.max(peak.heapUsedMiB, mib(m.heapUsed));
-  peak.heapTotalMiB = Math.max(peak.heapTotalMiB, mib(m.heapTotal));
-  peak.externalMiB = Math.max(peak.externalMiB, mib(m.external + m.arrayBuffers));
-  peak.rssMiB = Math.max(peak.rssMiB, mib(m.rss));
-}, 200).unref();
-process.on('message', (message: { type: string }) => {
-  if (message.type === 'stop') worker.shutdown();
-  if (message.type === 'memory') process.send?.({ type: 'memory', peak, heapLimitMiB: mib(v8.getHeapStatistics().heap_size_limit) });
-});
-process.on('disconnect', () => {
-  if (worker.getState() === 'RUNNING') worker.shutdown();
-});
+// The workflows queue's worker (the first) is the one whose settings are reported.
+serveRunner(workers, resolvedSettings(workers[0], config.overrides));
 try {
   await running;
 } finally {
@@ -124,19 +59,8 @@ try {
 }
 process.exit(0);
 
-/**
- * Starts the store server once (it migrates and seeds its database) and gives the bench's customer and products room
- * for thousands of orders: a real credit limit and stock would decline the 300th saga and turn the throughput figure
- * into a compensation benchmark.
- */
+/** Starts the store server once (it migrates and seeds its database), then makes room for thousands of orders. */
 async function prepareStore(pool: McpPool, home: string): Promise<void> {
   await pool.callTool('store', { name: 'list_customers', arguments: {} });
-  const db = new Database(path.join(home, 'store.db'));
-  try {
-    db.pragma('busy_timeout = 10000');
-    db.exec('UPDATE customers SET credit_limit = 1000000000000; UPDATE products SET stock = 100000000;');
-  } finally {
-    db.close();
-  }
-  if (!fs.existsSync(path.join(home, 'store.db'))) throw new Error('the store server did not create its database');
+  prepareStoreDb(home);
 }

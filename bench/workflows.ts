@@ -1,8 +1,8 @@
 /**
  * The bench worker's workflows: every Orchestra workflow, plus the benchmark-only ones (never product workflows):
  *
- * - `sequentialPipeline` / `sequentialPipelineRaw`: three text activities one after another, written with Orchestra's
- *   helpers (parseInput, ProgressReporter) and directly against the SDK; `sequentialPipelineLocal` the same steps as
+ * - `sequentialPipeline`: three text activities one after another, written with Orchestra's helpers (parseInput,
+ *   ProgressReporter; its raw twin `sequentialPipelineRaw` is in bench/raw-workflows.ts); `sequentialPipelineLocal` the same steps as
  *   local activities (an investigation: what the latency goal costs with remote activities).
  * - `rawOrderSaga`, `rawParallelAggregate` (bench/raw-workflows.ts): orderSaga and parallelAggregate written directly
  *   against the SDK, so the ratio isolates Orchestra's abstractions.
@@ -10,7 +10,10 @@
  *
  * Deterministic code only (this file is bundled into the workflow sandbox).
  */
-import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+import { CallToolsInput, type CallToolsResult } from '../src/schemas/call-tools.js';
+import { describeToolCall } from '../src/shared/tool-call.js';
+import { callTool } from '../src/workflows/support/tools.js';
 import { z } from 'zod';
 import type { TextActivities } from '../src/activities/text.js';
 import { parseInput } from '../src/workflows/support/input.js';
@@ -48,14 +51,6 @@ export async function sequentialPipeline(raw: PipelineInput): Promise<PipelineRe
   return { language: language.code, sentiment: sentiment.label, keywords: keywords.keywords.map((k) => k.term) };
 }
 
-/** The same three activities with nothing but the SDK. */
-export async function sequentialPipelineRaw(input: PipelineInput): Promise<PipelineResult> {
-  const language = await text.detectLanguage({ text: input.text });
-  const sentiment = await text.analyzeSentiment({ text: input.text });
-  const keywords = await text.extractKeywords({ text: input.text, limit: 5 });
-  return { language: language.code, sentiment: sentiment.label, keywords: keywords.keywords.map((k) => k.term) };
-}
-
 /**
  * The Orchestra version with the three steps as local activities: they run in the worker that runs the workflow, inside
  * its workflow task, with no activity task round trip through the server (fit for short, cheap steps like these).
@@ -71,6 +66,23 @@ export async function sequentialPipelineLocal(raw: PipelineInput): Promise<Pipel
   const keywords = await localText.extractKeywords({ text: input.text, limit: 5 });
   progress.update({ step: 'done', state: 'completed', done: 3 });
   return { language: language.code, sentiment: sentiment.label, keywords: keywords.keywords.map((k) => k.term) };
+}
+
+/**
+ * callTools (src/workflows/call-tools.ts, without its dead-letter path) with the tool calls on the workflow's own task
+ * queue instead of the `tools` capability queue: an investigation of what eager activity dispatch (the server hands
+ * the activity back with the workflow task's completion, only for the same queue) would save per call.
+ */
+export async function callToolsSameQueue(raw: CallToolsInput): Promise<CallToolsResult> {
+  const input = parseInput(CallToolsInput, raw);
+  const progress = new ProgressReporter('callTools');
+  const outcomes: CallToolsResult['outcomes'] = [];
+  for (const [index, call] of input.calls.entries()) {
+    progress.update({ step: describeToolCall(call), done: index, total: input.calls.length });
+    outcomes.push({ call: describeToolCall(call), ok: true, result: await callTool(call, { taskQueue: workflowInfo().taskQueue }) });
+  }
+  progress.update({ step: 'all calls succeeded', state: 'completed', outcome: 'completed', done: outcomes.length });
+  return { outcomes, succeeded: outcomes.length, failed: 0 };
 }
 
 // ---------------------------------------------------------------------------------------------------------------------

@@ -42,7 +42,7 @@ const BASE = {
 export function latencyChart(samples: { orchestra: number[]; raw: number[] }, goalMs: number): Chart {
   const values = [
     ...samples.orchestra.map((ms) => ({ variant: 'Orchestra (parseInput + ProgressReporter)', ms })),
-    ...samples.raw.map((ms) => ({ variant: 'raw Temporal SDK', ms })),
+    ...samples.raw.map((ms) => ({ variant: 'raw twin (plain SDK worker)', ms })),
   ];
   const cap = Math.max(goalMs * 1.5, quantile(values.map((v) => v.ms), 0.99) * 1.1);
   return {
@@ -73,7 +73,7 @@ export function latencyChart(samples: { orchestra: number[]; raw: number[] }, go
 export function throughputChart(points: Array<{ concurrency: number; orchestra: number; raw: number; orchestraP95: number; rawP95: number }>, goal: number): Chart {
   const values = points.flatMap((p) => [
     { concurrency: p.concurrency, variant: 'orderSaga (Orchestra)', perSecond: p.orchestra, p95: p.orchestraP95 },
-    { concurrency: p.concurrency, variant: 'rawOrderSaga (raw SDK)', perSecond: p.raw, p95: p.rawP95 },
+    { concurrency: p.concurrency, variant: 'rawOrderSaga (raw twin)', perSecond: p.raw, p95: p.rawP95 },
   ]);
   return {
     name: 'throughput',
@@ -136,4 +136,42 @@ export function langgraphChart(rows: Array<{ graph: string; variant: string; p50
 function quantile(values: number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+}
+
+/** Cost growth of the fan-out: wall time and the worker's peak RSS against branches, Orchestra vs the raw twin. */
+export function scaleChart(rows: Array<{ branches: number; variant: string; wallSeconds: number; peakRssMiB: number }>, rssGoalMiB: number): Chart {
+  const values = rows.flatMap((r) => [
+    { branches: r.branches, variant: r.variant, measure: 'wall time (s)', value: r.wallSeconds },
+    { branches: r.branches, variant: r.variant, measure: 'worker peak RSS (MiB)', value: r.peakRssMiB },
+  ]);
+  return {
+    name: 'scale',
+    title: 'parallelAggregate: wall time and worker RSS against branches',
+    spec: {
+      ...BASE,
+      title: { text: 'Fan-out cost growth: wall time and worker peak RSS', subtitle: `branches of 50 ms sleep tool calls, ≤ 200 at once; dashed: RSS goal ${Math.round(rssGoalMiB)} MiB (500 MB)` },
+      data: { values },
+      facet: { column: { field: 'measure', type: 'nominal', title: null } },
+      resolve: { scale: { y: 'independent' } },
+      spec: {
+        width: 300,
+        height: 240,
+        layer: [
+          {
+            mark: { type: 'line', point: true },
+            encoding: {
+              x: { field: 'branches', type: 'quantitative', scale: { type: 'log' }, title: 'branches', axis: { values: [...new Set(rows.map((r) => r.branches))] } },
+              y: { field: 'value', type: 'quantitative', title: null },
+              color: { field: 'variant', type: 'nominal', title: null, legend: { orient: 'top' } },
+            },
+          },
+          {
+            transform: [{ filter: "datum.measure === 'worker peak RSS (MiB)'" }, { aggregate: [{ op: 'count', as: 'n' }], groupby: ['measure'] }, { calculate: String(rssGoalMiB), as: 'goal' }],
+            mark: { type: 'rule', strokeDash: [6, 4], color: '#444' },
+            encoding: { y: { field: 'goal', type: 'quantitative' } },
+          },
+        ],
+      },
+    } as TopLevelSpec,
+  };
 }

@@ -11,21 +11,37 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
-import { LIFTED_QUEUE_READER_LIMITS, startDevServer } from '../../src/runtime/dev-server.js';
+import { WORKFLOW_INTERCEPTOR_MODULES } from '../../src/observability/tracing.js';
+import { WORKER_HEAP_FLAGS } from '../../src/workers/heap.js';
+import { startDevServer } from '../../src/runtime/dev-server.js';
 import { cpuSnapshot, procMemory, type CpuSnapshot } from './machine.js';
+import { round } from './stats.js';
 import type { BenchWorkerConfig, WorkerSettings } from '../worker-process.js';
 
 const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const scratchDir = path.join(benchDir, 'results', 'tmp');
 
-/** Bundles bench/workflows.ts (every Orchestra workflow + the bench's) once; workers load the file. */
+/**
+ * Bundles bench/workflows.ts (every Orchestra workflow + the bench's) with the workflow interceptors every Orchestra
+ * bundle carries (tracing), as `npm start` builds it; workers load the file.
+ */
 export async function bundleBenchWorkflows(): Promise<string> {
+  return bundleTo(path.join(benchDir, 'workflows.ts'), WORKFLOW_INTERCEPTOR_MODULES, 'workflow-bundle');
+}
+
+/** The raw twin's own bundle: bench/raw-workflows.ts alone, no interceptors (what a plain SDK user bundles). */
+export async function bundleTwinWorkflows(): Promise<string> {
+  return bundleTo(path.join(benchDir, 'raw-workflows.ts'), [], 'twin-bundle');
+}
+
+async function bundleTo(workflowsPath: string, workflowInterceptorModules: string[], name: string): Promise<string> {
   fs.mkdirSync(scratchDir, { recursive: true });
   const { code } = await bundleWorkflowCode({
-    workflowsPath: path.join(benchDir, 'workflows.ts'),
+    workflowsPath,
+    workflowInterceptorModules,
     logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
   });
-  const file = path.join(scratchDir, `workflow-bundle-${process.pid}.js`);
+  const file = path.join(scratchDir, `${name}-${process.pid}.js`);
   fs.writeFileSync(file, code);
   return file;
 }
@@ -68,9 +84,17 @@ export interface BenchWorker {
   stop(): Promise<void>;
 }
 
-/** Starts a worker process on a fresh task queue and waits until it polls. */
+/** The Node flags a worker of this kind runs with by default: Orchestra's as `npm run worker` starts it, the twin's none. */
+export function defaultNodeFlags(kind: 'orchestra' | 'twin'): string[] {
+  return kind === 'orchestra' ? WORKER_HEAP_FLAGS : [];
+}
+
+/**
+ * Starts a worker process on a fresh task queue and waits until it polls: Orchestra's (bench/worker-process.ts) or,
+ * with `kind: 'twin'`, the raw twin's plain SDK worker (bench/twin-worker-process.ts, given the twin's bundle).
+ */
 export async function startBenchWorker(env: TestWorkflowEnvironment, bundlePath: string, overrides: Partial<WorkerOptions> = {},
-  nodeFlags: string[] = []): Promise<BenchWorker> {
+  nodeFlags: string[] = defaultNodeFlags('orchestra'), kind: 'orchestra' | 'twin' = 'orchestra'): Promise<BenchWorker> {
   const home = fs.mkdtempSync(path.join(scratchDir, 'home-'));
   const taskQueue = `bench-${randomUUID()}`;
   const config: BenchWorkerConfig = {
@@ -81,10 +105,10 @@ export async function startBenchWorker(env: TestWorkflowEnvironment, bundlePath:
     home,
     overrides,
   };
-  const child: ChildProcess = fork(path.join(benchDir, 'worker-process.ts'), [JSON.stringify(config)], {
+  const child: ChildProcess = fork(path.join(benchDir, kind === 'twin' ? 'twin-worker-process.ts' : 'worker-process.ts'), [JSON.stringify(config)], {
     execArgv: ['--import', 'tsx', ...nodeFlags],
     stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
-    env: { ...process.env, ORCHESTRA_WORKFLOW_BUNDLE: '' },
+    env: { ...process.env, ORCHESTRA_WORKFLOW_BUNDLE: '', ORCHESTRA_HOME: home }, // its traces, breaker board and store in its scratch home
   });
   const stderr: string[] = [];
   child.stderr?.on('data', (chunk: Buffer) => {
@@ -168,6 +192,9 @@ export interface HistoryBreakdown {
   workflowTaskQueueMs: number;
   workflowTaskRunMs: number;
   workflowTasks: number;
+  /** The worker's time in the first workflow task (start → complete), and the mean of the later ones. */
+  firstWorkflowTaskRunMs: number;
+  laterWorkflowTaskRunMs: number;
   /** Activities: waiting for a worker, and running (start → complete: the activity plus the result's round trip). */
   activityQueueMs: number;
   activityRunMs: number;
@@ -180,7 +207,7 @@ export function breakdown(events: readonly HistoryEvent[]): HistoryBreakdown {
   const out: HistoryBreakdown = {
     events: events.length,
     serverWallMs: events.length ? eventMs(events[events.length - 1]) - eventMs(events[0]) : 0,
-    workflowTaskQueueMs: 0, workflowTaskRunMs: 0, workflowTasks: 0,
+    workflowTaskQueueMs: 0, workflowTaskRunMs: 0, workflowTasks: 0, firstWorkflowTaskRunMs: 0, laterWorkflowTaskRunMs: 0,
     activityQueueMs: 0, activityRunMs: 0, activities: 0,
   };
   for (const e of events) {
@@ -189,7 +216,9 @@ export function breakdown(events: readonly HistoryEvent[]): HistoryBreakdown {
       if (scheduled) out.workflowTaskQueueMs += eventMs(e) - eventMs(scheduled);
     } else if (e.workflowTaskCompletedEventAttributes) {
       const started = byId.get(Number(e.workflowTaskCompletedEventAttributes.startedEventId));
-      if (started) out.workflowTaskRunMs += eventMs(e) - eventMs(started);
+      const ms = started ? eventMs(e) - eventMs(started) : 0;
+      out.workflowTaskRunMs += ms;
+      if (out.workflowTasks === 0) out.firstWorkflowTaskRunMs = ms;
       out.workflowTasks += 1;
     } else if (e.activityTaskStartedEventAttributes) {
       const scheduled = byId.get(Number(e.activityTaskStartedEventAttributes.scheduledEventId));
@@ -200,7 +229,13 @@ export function breakdown(events: readonly HistoryEvent[]): HistoryBreakdown {
       out.activities += 1;
     }
   }
+  out.laterWorkflowTaskRunMs = out.workflowTasks > 1 ? (out.workflowTaskRunMs - out.firstWorkflowTaskRunMs) / (out.workflowTasks - 1) : 0;
   return out;
+}
+
+/** The mean of each field over several runs' breakdowns (one decimal). */
+export function meanBreakdown(parts: readonly HistoryBreakdown[]): HistoryBreakdown {
+  return Object.fromEntries(Object.keys(parts[0]).map((k) => [k, round(parts.reduce((s, p) => s + p[k as keyof HistoryBreakdown], 0) / parts.length, 1)])) as unknown as HistoryBreakdown;
 }
 
 /**
@@ -239,13 +274,6 @@ async function walk(client: Client, handle: WorkflowHandle): Promise<{ workflows
   }
   return { workflows, events, largest };
 }
-
-/**
- * The history service's queue readers are rate-limited per shard (`history.*ProcessorMaxPollRPS`, default 20 reads/s):
- * past a few back-to-back workflows every workflow task waits ~35 ms to be dispatched. These values lift the limits
- * for the dev server's single shard.
- */
-export const TUNED_DYNAMIC_CONFIG = LIFTED_QUEUE_READER_LIMITS;
 
 /**
  * The dev server exactly as `startDevServer()` (src/runtime/dev-server.ts) starts it, with the given

@@ -45,3 +45,27 @@ export function median(samples: readonly number[]): number {
 export function since(start: number): number {
   return performance.now() - start;
 }
+
+/** A headline figure over repeats: each repeat's value, and their min / median / max. */
+export interface Spread {
+  values: number[];
+  min: number;
+  median: number;
+  max: number;
+}
+
+export function spread(values: readonly number[]): Spread {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { values: values.map((v) => round(v)), min: round(sorted[0] ?? NaN), median: round(percentile(sorted, 50)), max: round(sorted[sorted.length - 1] ?? NaN) };
+}
+
+/** Splits samples taken in time order into `k` consecutive blocks of equal size (the repeats of a measurement). */
+export function blocks<T>(samples: readonly T[], k: number): T[][] {
+  const size = Math.floor(samples.length / k);
+  return Array.from({ length: k }, (_, i) => samples.slice(i * size, (i + 1) * size));
+}
+
+/** `median (min–max)` of a spread, for tables. */
+export function fmtSpread(s: Spread | undefined, unit = ''): string {
+  return s ? `${s.median}${unit} (${s.min}–${s.max})` : '–';
+}

@@ -142,7 +142,7 @@ export async function engine(ctx: BenchContext): Promise<EngineResult | { skippe
   for (const type of ['definitionRun', 'parallelAggregate', 'orderSaga']) {
     if (!ctx.has(type)) return { skipped: `${type} is not in src/workflows` };
   }
-  const runs = ctx.counts?.runs ?? (ctx.quick ? 3 : 40);
+  const runs = ctx.counts?.runs ?? (ctx.quick ? 3 : 20);
   const warmup = ctx.quick ? 1 : 5;
   const taskQueue = ctx.worker.taskQueue;
 

@@ -5,7 +5,8 @@
  */
 import type { BenchContext } from '../lib/context.js';
 import { breakdown, type HistoryBreakdown } from '../lib/harness.js';
-import { distribution, round, since, type Distribution } from '../lib/stats.js';
+import { blocks, distribution, round, since, spread, type Distribution, type Spread } from '../lib/stats.js';
+import { REPEATS } from './latency.js';
 
 export const SLEEP_BRANCH = (ms: number, i: number) => ({ kind: 'tool' as const, id: `sleep-${i + 1}`, server: 'bench', tool: 'sleep', args: { ms }, readOnly: true });
 
@@ -23,6 +24,8 @@ export interface FanOutVariant {
   wallMs: Distribution;
   slowestBranchMs: Distribution;
   overheadMs: Distribution;
+  /** Overhead p50 of each repeat (consecutive block of runs): min / median / max. */
+  overheadRepeatP50: Spread;
   history: HistoryBreakdown;
 }
 
@@ -45,7 +48,7 @@ export async function fanout(ctx: BenchContext): Promise<FanOutResult | { skippe
   if (!ctx.has('parallelAggregate')) return { skipped: 'parallelAggregate has not landed in src/workflows yet' };
   const branches = 8;
   const branchMs = 100;
-  const runs = ctx.counts?.runs ?? (ctx.quick ? 3 : 50);
+  const runs = ctx.counts?.runs ?? (ctx.quick ? 3 : 60);
   const warmup = ctx.quick ? 1 : 5;
   const input = fanOutInput(branches, branchMs, branches);
   const taskQueue = ctx.worker.taskQueue;
@@ -57,7 +60,7 @@ export async function fanout(ctx: BenchContext): Promise<FanOutResult | { skippe
     },
     raw: async () => {
       const workflowId = `raw-fan-out-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
-      const handle = await ctx.client.workflow.start('rawParallelAggregate', { taskQueue, workflowId, args: [input] });
+      const handle = await ctx.client.workflow.start('rawParallelAggregate', { taskQueue: ctx.twin.taskQueue, workflowId, args: [input] });
       return { workflowId, result: await handle.result() as Sleeps };
     },
   };
@@ -78,11 +81,13 @@ export async function fanout(ctx: BenchContext): Promise<FanOutResult | { skippe
   const variant = async (v: 'orchestra' | 'raw'): Promise<FanOutVariant> => {
     const s = samples[v];
     const history = breakdown((await ctx.client.workflow.getHandle(s.ids[s.ids.length - 1]).fetchHistory()).events ?? []);
+    const overhead = s.wall.map((w, i) => w - s.slowest[i]);
     return {
       workflowType: v === 'orchestra' ? 'parallelAggregate' : 'rawParallelAggregate',
       wallMs: distribution(s.wall),
       slowestBranchMs: distribution(s.slowest),
-      overheadMs: distribution(s.wall.map((w, i) => w - s.slowest[i])),
+      overheadMs: distribution(overhead),
+      overheadRepeatP50: spread(blocks(overhead, REPEATS).map((b) => distribution(b).p50)),
       history,
     };
   };

@@ -1,17 +1,24 @@
 /**
  * 1. Latency: a sequential three-activity workflow, start → result, one run at a time. Orchestra's way of writing it
- * (parseInput + ProgressReporter) and the raw SDK's, interleaved run by run so drift on a noisy machine hits both.
+ * (parseInput + ProgressReporter) on Orchestra's worker, and the raw SDK's on the twin's plain worker, interleaved run
+ * by run so drift on a noisy machine hits both; the runs fall in `REPEATS` consecutive blocks, whose p50s give the
+ * headline figure's spread.
  */
 import { randomUUID } from 'node:crypto';
 import type { BenchContext } from '../lib/context.js';
-import { breakdown, type HistoryBreakdown } from '../lib/harness.js';
-import { distribution, round, since, type Distribution } from '../lib/stats.js';
+import { breakdown, meanBreakdown, type HistoryBreakdown } from '../lib/harness.js';
+import { blocks, distribution, round, since, spread, type Distribution, type Spread } from '../lib/stats.js';
+
+/** How many consecutive blocks (repeats) the measured runs form. */
+export const REPEATS = 3;
 
 export const PIPELINE_TEXT = 'Our June invoice was charged twice. Please refund the duplicate payment and confirm the July invoice is right.';
 
 export interface LatencyVariant {
   workflowType: string;
   latencyMs: Distribution;
+  /** p50 of each repeat (consecutive block of runs): min / median / max. */
+  repeatP50: Spread;
   /** Averages over the sampled runs' histories: where the time went on the server's clock. */
   historyMean: HistoryBreakdown;
   historyEvents: number;
@@ -25,11 +32,13 @@ export interface LatencyResult {
   raw: LatencyVariant;
   /** raw p50 / orchestra p50 (1 = Orchestra costs nothing; < 1 = Orchestra slower). */
   ratioP50: number;
+  /** The same ratio per repeat. */
+  ratioRepeats: Spread;
   samples: { orchestra: number[]; raw: number[] };
 }
 
 export async function latency(ctx: BenchContext): Promise<LatencyResult> {
-  const runs = ctx.counts?.runs ?? (ctx.quick ? 6 : 200);
+  const runs = ctx.counts?.runs ?? (ctx.quick ? 6 : 210);
   const warmup = ctx.quick ? 2 : 20;
   const types = { orchestra: 'sequentialPipeline', raw: 'sequentialPipelineRaw' } as const;
   const samples = { orchestra: [] as number[], raw: [] as number[] };
@@ -38,7 +47,8 @@ export async function latency(ctx: BenchContext): Promise<LatencyResult> {
   const once = async (variant: keyof typeof types) => {
     const workflowId = `bench-latency-${variant}-${randomUUID()}`;
     const start = performance.now();
-    const handle = await ctx.client.workflow.start(types[variant], { taskQueue: ctx.worker.taskQueue, workflowId, args: [{ text: PIPELINE_TEXT }] });
+    const taskQueue = variant === 'raw' ? ctx.twin.taskQueue : ctx.worker.taskQueue;
+    const handle = await ctx.client.workflow.start(types[variant], { taskQueue, workflowId, args: [{ text: PIPELINE_TEXT }] });
     await handle.result();
     return { ms: since(start), workflowId };
   };
@@ -56,12 +66,13 @@ export async function latency(ctx: BenchContext): Promise<LatencyResult> {
   const variant = async (v: keyof typeof types): Promise<LatencyVariant> => {
     const sampled = ids[v].filter((_, i) => i % Math.max(1, Math.floor(ids[v].length / 20)) === 0);
     const parts = await Promise.all(sampled.map(async (id) => breakdown((await ctx.client.workflow.getHandle(id).fetchHistory()).events ?? [])));
-    const mean = Object.fromEntries(Object.keys(parts[0]).map((k) => [k, round(parts.reduce((s, p) => s + p[k as keyof HistoryBreakdown], 0) / parts.length, 1)])) as unknown as HistoryBreakdown;
-    return { workflowType: types[v], latencyMs: distribution(samples[v]), historyMean: mean, historyEvents: mean.events };
+    const mean = meanBreakdown(parts);
+    const repeatP50 = spread(blocks(samples[v], REPEATS).map((b) => distribution(b).p50));
+    return { workflowType: types[v], latencyMs: distribution(samples[v]), repeatP50, historyMean: mean, historyEvents: mean.events };
   };
   const orchestra = await variant('orchestra');
   const raw = await variant('raw');
-  ctx.log(`latency: orchestra p50 ${orchestra.latencyMs.p50} ms p95 ${orchestra.latencyMs.p95} ms · raw p50 ${raw.latencyMs.p50} ms p95 ${raw.latencyMs.p95} ms`);
+  ctx.log(`latency: orchestra p50 ${orchestra.latencyMs.p50} ms (repeats ${orchestra.repeatP50.values.join(', ')}) p95 ${orchestra.latencyMs.p95} ms · raw p50 ${raw.latencyMs.p50} ms (repeats ${raw.repeatP50.values.join(', ')}) p95 ${raw.latencyMs.p95} ms`);
   return {
     runs,
     warmup,
@@ -69,6 +80,7 @@ export async function latency(ctx: BenchContext): Promise<LatencyResult> {
     orchestra,
     raw,
     ratioP50: round(raw.latencyMs.p50 / orchestra.latencyMs.p50, 3),
+    ratioRepeats: spread(raw.repeatP50.values.map((r, i) => round(r / orchestra.repeatP50.values[i], 3))),
     samples: { orchestra: samples.orchestra.map((s) => round(s, 1)), raw: samples.raw.map((s) => round(s, 1)) },
   };
 }

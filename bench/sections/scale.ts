@@ -1,24 +1,20 @@
 /**
- * 4. Scale: parallelAggregate with 1,000 and 10,000 branches (sleep tool calls), each size on a fresh worker process
- * so its peak RSS (VmHWM) is that run's: wall time, history events per workflow (the parent plus its partition
- * children), worker peak RSS, and that it completes without limit errors. The raw-SDK fan-out runs the same sizes.
+ * 4. Scale: parallelAggregate with 100, 1,000 and 10,000 branches (sleep tool calls), each run on a fresh worker
+ * process at its default settings so its peak RSS (VmHWM) is that run's: wall time, history events per workflow (the
+ * parent plus its partition children), worker peak RSS, and that it completes without limit errors. The raw twin's
+ * fan-out runs the same sizes on a fresh plain SDK worker: how the cost grows, side by side.
  */
 import type { BenchContext } from '../lib/context.js';
-import { historyTree, sampleMemory, startBenchWorker, type HeapPeaks } from '../lib/harness.js';
+import { defaultNodeFlags, historyTree, sampleMemory, startBenchWorker, type HeapPeaks } from '../lib/harness.js';
 import { round, since } from '../lib/stats.js';
 import { fanOutInput } from './fanout.js';
 
-/**
- * Node flags for the bounded-heap variant: with its default limit (~4 GB here) V8 lets garbage pile up before a full
- * collection, in the worker's main isolate and in its workflow thread alike; a 256 MB old space and 4 MB semi-spaces
- * keep the process near its live size. (They also lower the SDK's default maxCachedWorkflows, derived from the heap.)
- */
-export const BOUNDED_HEAP_FLAGS = ['--max-old-space-size=256', '--max-semi-space-size=4'];
-
 export interface ScaleRun {
   workflowType: string;
-  /** The worker's Node flags (none = as `npm run worker` starts it). */
+  /** The worker's Node flags. */
   nodeFlags: string[];
+  /** Whether the worker ran at its default settings (Orchestra's: as `npm run worker` starts it, src/workers/heap.ts). */
+  atDefaults: boolean;
   branches: number;
   completed: number;
   status: string;
@@ -47,21 +43,26 @@ export interface ScaleResult {
 
 export async function scale(ctx: BenchContext): Promise<ScaleResult | { skipped: string }> {
   if (!ctx.has('parallelAggregate')) return { skipped: 'parallelAggregate has not landed in src/workflows yet' };
-  const sizes = ctx.quick ? [200] : [1_000, 10_000];
+  const sizes = ctx.quick ? [200] : [100, 1_000, 10_000];
   const branchMs = ctx.quick ? 10 : 50;
   const maxConcurrency = 200;
   const runs: ScaleRun[] = [];
   const plan = sizes.flatMap((branches) => [
-    { branches, variant: 'orchestra' as const, flags: [] as string[] },
-    { branches, variant: 'raw' as const, flags: [] as string[] },
-    ...(ctx.quick ? [] : [{ branches, variant: 'orchestra' as const, flags: BOUNDED_HEAP_FLAGS }]),
+    { branches, variant: 'orchestra' as const, flags: defaultNodeFlags('orchestra') },
+    { branches, variant: 'raw' as const, flags: defaultNodeFlags('twin') },
+    // The cost of the worker's memory defaults: the same run with Node's own heap settings (at 1,000 branches, to keep
+    // the run short; an earlier run measured 10,000: see bench/FINDINGS.md).
+    ...(branches === 1_000 ? [{ branches, variant: 'orchestra' as const, flags: [] as string[] }] : []),
   ]);
   for (const { branches, variant, flags } of plan) {
     {
       // A fresh worker per run, so its peak RSS is this run's (quick mode reuses the shared one: seconds matter more).
-      const worker = ctx.quick ? ctx.worker : await startBenchWorker(ctx.env, ctx.bundlePath, {}, flags);
+      const shared = variant === 'orchestra' ? ctx.worker : ctx.twin;
+      const worker = ctx.quick ? shared : variant === 'orchestra'
+        ? await startBenchWorker(ctx.env, ctx.bundlePath, {}, flags)
+        : await startBenchWorker(ctx.env, ctx.twinBundlePath, {}, flags, 'twin');
       try {
-        if (worker !== ctx.worker) await new Promise((resolve) => setTimeout(resolve, 500)); // settle before the idle reading
+        if (worker !== shared) await new Promise((resolve) => setTimeout(resolve, 500)); // settle before the idle reading
         const idle = worker.memory();
         const input = fanOutInput(branches, branchMs, maxConcurrency);
         const start = performance.now();
@@ -106,6 +107,7 @@ export async function scale(ctx: BenchContext): Promise<ScaleResult | { skipped:
         const run: ScaleRun = {
           workflowType: variant === 'orchestra' ? 'parallelAggregate' : 'rawParallelAggregate',
           nodeFlags: flags,
+          atDefaults: flags.join(' ') === defaultNodeFlags(variant === 'orchestra' ? 'orchestra' : 'twin').join(' '),
           workerHeap: heap,
           branches,
           completed,
@@ -125,7 +127,7 @@ export async function scale(ctx: BenchContext): Promise<ScaleResult | { skipped:
         ctx.log(`scale ${variant}${flags.length ? ` (${flags.join(' ')})` : ''} ${branches}: ${status} ${completed}/${branches} in ${run.wallSeconds} s, ${tree.events} events in ${tree.workflows} workflows ` +
           `(largest ${tree.largest}), worker peak RSS ${run.workerPeakRssMiB} MiB${error ? ` — ERROR ${error.split('\n')[0]}` : ''}`);
       } finally {
-        if (worker !== ctx.worker) await worker.stop();
+        if (worker !== shared) await worker.stop();
       }
     }
   }

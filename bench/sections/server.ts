@@ -1,54 +1,55 @@
 /**
- * Investigation: the same latency, throughput and fan-out measurements against a second dev server that differs only
- * in the history service's queue-reader rate limits (TUNED_DYNAMIC_CONFIG), with its own worker — to show how much of
- * the default figures is that limit rather than Orchestra, the SDK or the machine.
+ * Secondary: the same latency, throughput and fan-out measurements against a second dev server with the server's
+ * stock dynamic config — its history queue readers capped at 20 reads/s, which `npm start` lifts
+ * (LIFTED_QUEUE_READER_LIMITS) — with its own Orchestra and twin workers, smaller counts: how much of a stock server's
+ * figures is that cap rather than Orchestra, the SDK or the machine.
  */
 import fs from 'node:fs';
 import type { BenchContext } from '../lib/context.js';
-import { bankCpuAcross, startBenchWorker, startDevServerWith, TUNED_DYNAMIC_CONFIG } from '../lib/harness.js';
+import { bankCpuAcross, startBenchWorker, startDevServerWith } from '../lib/harness.js';
 import { Orchestra } from '../../src/client/api.js';
 import { fanout, type FanOutResult } from './fanout.js';
 import { latency, type LatencyResult } from './latency.js';
 import { throughput, type ThroughputResult } from './throughput.js';
-import { tuning, type TuningResult } from './tuning.js';
 
-export interface ServerTuningResult {
+export interface StockServerResult {
+  /** The `--dynamic-config-value`s of the second server (none: the stock settings). */
   dynamicConfig: string[];
   /** Whether the second server kept its SQLite in a file (a --persisted run) or in memory. */
   persisted: boolean;
   latency: LatencyResult;
   throughput: ThroughputResult | { skipped: string };
   fanout: FanOutResult | { skipped: string };
-  /** Local activities on the tuned server: both fixes together. */
-  tuning: TuningResult;
 }
 
-export async function server(ctx: BenchContext): Promise<ServerTuningResult> {
-  ctx.log(`starting a second dev server with ${TUNED_DYNAMIC_CONFIG.join(', ')}`);
-  const dbFile = ctx.dbFile ? ctx.dbFile.replace(/\.db$/, '-tuned.db') : undefined;
-  const env = await startDevServerWith(TUNED_DYNAMIC_CONFIG, dbFile);
+export async function server(ctx: BenchContext): Promise<StockServerResult> {
+  ctx.log('starting a second dev server with the stock dynamic config');
+  const dbFile = ctx.dbFile ? ctx.dbFile.replace(/\.db$/, '-stock.db') : undefined;
+  const env = await startDevServerWith([], dbFile);
   try {
     const worker = await startBenchWorker(env, ctx.bundlePath);
+    const twin = await startBenchWorker(env, ctx.twinBundlePath, {}, [], 'twin');
     try {
-      const tuned: BenchContext = {
+      const stock: BenchContext = {
         ...ctx,
         env,
         client: env.client,
         orchestra: Orchestra.fromClient(env.client),
         worker,
-        log: (line) => ctx.log(`[tuned server] ${line}`),
-        counts: ctx.quick ? { runs: 3, sweep: [4], seconds: 1, localSweep: [4] } : { runs: 100, sweep: [1, 8, 32, 128], seconds: 15, localSweep: [8, 32] },
+        twin,
+        log: (line) => ctx.log(`[stock server] ${line}`),
+        counts: ctx.quick ? { runs: 3, sweep: [4], seconds: 1 } : { runs: 40, sweep: [1, 8], seconds: 5, repeats: 1 },
       };
-      const race = <T>(p: Promise<T>) => Promise.race([p, worker.dead]);
+      const race = <T>(p: Promise<T>) => Promise.race([p, worker.dead, twin.dead]);
       return {
-        dynamicConfig: TUNED_DYNAMIC_CONFIG,
+        dynamicConfig: [],
         persisted: dbFile !== undefined,
-        latency: await race(latency(tuned)),
-        throughput: await race(throughput(tuned)),
-        fanout: await race(fanout(tuned)),
-        tuning: await race(tuning(tuned)),
+        latency: await race(latency(stock)),
+        throughput: await race(throughput(stock)),
+        fanout: await race(fanout(stock)),
       };
     } finally {
+      await twin.stop();
       await worker.stop();
     }
   } finally {

@@ -8,16 +8,22 @@ import { randomUUID } from 'node:crypto';
 import type { BenchContext } from '../lib/context.js';
 import { benchCpu } from '../lib/harness.js';
 import { cpuShare } from '../lib/machine.js';
-import { distribution, round, type Distribution } from '../lib/stats.js';
+import { distribution, median, round, spread, type Distribution, type Spread } from '../lib/stats.js';
+import { REPEATS } from './latency.js';
 
 export interface LoadPoint {
   concurrency: number;
   /** Sagas that completed inside the measured window, and the window's length. */
   completed: number;
   windowSeconds: number;
+  /** The median over the point's repeats (each its own window). */
   perSecond: number;
+  /** Sagas/s of each repeat: min / median / max (one value where the point ran once). */
+  repeats: Spread;
   /** Every saga of the run (warm-up included): start → result. */
   latencyMs: Distribution;
+  /** The samples behind latencyMs (dropped from the results file). */
+  latencies?: number[];
   /** Sagas that did not complete (failed, or ended compensated), with the first error. */
   failures: number;
   firstError?: string;
@@ -45,9 +51,11 @@ export function sagaInput(orderId: string) {
 export async function throughput(ctx: BenchContext): Promise<ThroughputResult | { skipped: string }> {
   if (!ctx.has('orderSaga')) return { skipped: 'orderSaga has not landed in src/workflows yet' };
   if (!ctx.has('rawOrderSaga')) return { skipped: 'rawOrderSaga is missing from bench/raw-workflows.ts' };
-  const sweep = ctx.counts?.sweep ?? (ctx.quick ? [1, 8] : [1, 8, 32, 128]);
-  const seconds = ctx.counts?.seconds ?? (ctx.quick ? 1.5 : 20);
-  const warmupSeconds = ctx.quick ? 0.3 : 4;
+  const sweep = ctx.counts?.sweep ?? (ctx.quick ? [1, 8] : [1, 2, 4, 8, 16, 32, 64, 128]);
+  /** The headline points run REPEATS times (alternating variants each time); the rest of the curve once. */
+  const headline = new Set([1, 8, 32, 128]);
+  const seconds = ctx.counts?.seconds ?? (ctx.quick ? 1.5 : 5);
+  const warmupSeconds = ctx.quick ? 0.3 : 1;
   const taskQueue = ctx.worker.taskQueue;
 
   const orchestraSaga = async (orderId: string) => {
@@ -55,7 +63,7 @@ export async function throughput(ctx: BenchContext): Promise<ThroughputResult | 
     return ctx.client.workflow.getHandle(run.workflowId).result() as Promise<{ status: string }>;
   };
   const rawSaga = async (orderId: string) => {
-    const handle = await ctx.client.workflow.start('rawOrderSaga', { taskQueue, workflowId: `raw-order-saga-${orderId}`, args: [sagaInput(orderId)] });
+    const handle = await ctx.client.workflow.start('rawOrderSaga', { taskQueue: ctx.twin.taskQueue, workflowId: `raw-order-saga-${orderId}`, args: [sagaInput(orderId)] });
     return handle.result() as Promise<{ status: string }>;
   };
 
@@ -90,7 +98,9 @@ export async function throughput(ctx: BenchContext): Promise<ThroughputResult | 
       completed,
       windowSeconds: seconds,
       perSecond: round(completed / seconds, 2),
+      repeats: spread([completed / seconds]),
       latencyMs: distribution(latencies),
+      latencies,
       failures,
       firstError,
       cpu: cpuShare(cpuBefore, benchCpu()),
@@ -100,13 +110,34 @@ export async function throughput(ctx: BenchContext): Promise<ThroughputResult | 
   const points: ThroughputResult['points'] = [];
   for (const [index, concurrency] of sweep.entries()) {
     // Alternate which variant goes first at each point, so slow drift of the machine does not favour one.
-    const order = index % 2 ? (['raw', 'orchestra'] as const) : (['orchestra', 'raw'] as const);
-    const out: Partial<Record<'orchestra' | 'raw', LoadPoint>> = {};
-    for (const variant of order) out[variant] = await load(concurrency, variant === 'orchestra' ? orchestraSaga : rawSaga, variant);
+    const runs: Record<'orchestra' | 'raw', LoadPoint[]> = { orchestra: [], raw: [] };
+    const repeats = ctx.quick || !headline.has(concurrency) ? 1 : ctx.counts?.repeats ?? REPEATS;
+    for (let r = 0; r < repeats; r++) {
+      for (const variant of (index + r) % 2 ? (['raw', 'orchestra'] as const) : (['orchestra', 'raw'] as const)) {
+        runs[variant].push(await load(concurrency, variant === 'orchestra' ? orchestraSaga : rawSaga, variant));
+      }
+    }
+    const out = { orchestra: merge(runs.orchestra), raw: merge(runs.raw) };
     const ratio = round(out.raw!.perSecond ? out.orchestra!.perSecond / out.raw!.perSecond : NaN, 3);
     points.push({ concurrency, orchestra: out.orchestra!, raw: out.raw!, ratio });
     ctx.log(`throughput N=${concurrency}: orchestra ${out.orchestra!.perSecond}/s (p50 ${out.orchestra!.latencyMs.p50} ms) · raw ${out.raw!.perSecond}/s (p50 ${out.raw!.latencyMs.p50} ms)` +
       `${out.orchestra!.failures + out.raw!.failures ? ` · failures ${out.orchestra!.failures}/${out.raw!.failures}: ${out.orchestra!.firstError ?? out.raw!.firstError}` : ''}`);
   }
   return { workflowTypes: { orchestra: 'orderSaga', raw: 'rawOrderSaga' }, secondsPerPoint: seconds, warmupSeconds, points };
+}
+
+/** One point from its repeats: the median rate, every saga's latency, all failures; the CPU split of the first. */
+function merge(points: LoadPoint[]): LoadPoint {
+  const rates = points.map((p) => p.completed / p.windowSeconds);
+  return {
+    ...points[0],
+    completed: points.reduce((sum, p) => sum + p.completed, 0),
+    windowSeconds: points.reduce((sum, p) => sum + p.windowSeconds, 0),
+    perSecond: round(median(rates), 2),
+    repeats: spread(rates),
+    latencyMs: distribution(points.flatMap((p) => p.latencies ?? [])),
+    latencies: undefined,
+    failures: points.reduce((sum, p) => sum + p.failures, 0),
+    firstError: points.find((p) => p.firstError)?.firstError,
+  };
 }

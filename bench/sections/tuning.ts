@@ -3,7 +3,7 @@
  * the workflow task, with no activity task round trip through the server). Not product figures: bench-only variants.
  *
  *  - latency: sequentialPipeline (remote activities) vs sequentialPipelineLocal, interleaved;
- *  - saga throughput: rawOrderSaga vs rawOrderSagaLocal at a few concurrencies.
+ *  - saga throughput: rawOrderSaga vs rawOrderSagaLocal at a few concurrencies (on the raw twin's worker).
  */
 import { randomUUID } from 'node:crypto';
 import type { BenchContext } from '../lib/context.js';
@@ -52,7 +52,7 @@ export async function tuning(ctx: BenchContext): Promise<TuningResult> {
   };
   ctx.log(`tuning: 3-step pipeline p50 remote ${localLatency.remote.latencyMs.p50} ms · local activities ${localLatency.local.latencyMs.p50} ms`);
 
-  const seconds = ctx.counts?.seconds ?? (ctx.quick ? 1 : 15);
+  const seconds = ctx.counts?.seconds ?? (ctx.quick ? 1 : 6);
   const localSaga: TuningResult['localSaga'] = [];
   for (const concurrency of ctx.counts?.localSweep ?? (ctx.quick ? [4] : [8, 32])) {
     const point: Partial<TuningResult['localSaga'][number]> = { concurrency };
@@ -66,7 +66,7 @@ export async function tuning(ctx: BenchContext): Promise<TuningResult> {
         for (let i = 0; performance.now() - t0 < seconds * 1000; i++) {
           const orderId = `tuning-${v}-${concurrency}-${k}-${i}-${randomUUID().slice(0, 8)}`;
           const start = performance.now();
-          const result = await ctx.client.workflow.execute(type, { taskQueue, workflowId: `${type}-${orderId}`, args: [sagaInput(orderId)] }) as { status: string };
+          const result = await ctx.client.workflow.execute(type, { taskQueue: ctx.twin.taskQueue, workflowId: `${type}-${orderId}`, args: [sagaInput(orderId)] }) as { status: string };
           if (result.status !== 'completed') throw new Error(`${type} ended ${result.status}`);
           latencies.push(since(start));
           id = `${type}-${orderId}`;

@@ -10,6 +10,7 @@ import { ensureSandbox } from '../mcp/sandbox.js';
 import { MAX_HEARTBEAT_THROTTLE_INTERVAL, STICKY_QUEUE_SCHEDULE_TO_START_TIMEOUT } from '../shared/recovery.js';
 import { WORKFLOW_INTERCEPTOR_MODULES } from '../observability/tracing.js';
 import { withObservability } from '../observability/worker-options.js';
+import { WORKFLOW_CACHE_SIZE } from './heap.js';
 import { capabilityQueue, TASK_QUEUE, type Capability } from '../shared/task-queues.js';
 
 export const workflowsPath = path.join(path.dirname(fileURLToPath(import.meta.url)), '../workflows/index.ts');
@@ -50,6 +51,8 @@ export async function createWorker(options: OrchestraWorkerOptions): Promise<Wor
     // A task for a workflow this worker cached waits this long for it before any worker may take it (see recovery.ts).
     stickyQueueScheduleToStartTimeout: STICKY_QUEUE_SCHEDULE_TO_START_TIMEOUT,
     maxHeartbeatThrottleInterval: MAX_HEARTBEAT_THROTTLE_INTERVAL,
+    // Not the SDK's heap-derived default (32 with the worker's bounded heap, see ./heap.ts).
+    ...(capability === 'workflows' ? { maxCachedWorkflows: WORKFLOW_CACHE_SIZE } : {}),
     ...options.overrides,
   })); // traces and metrics: src/observability
 }
