@@ -321,15 +321,16 @@ async function runBranch(branch: NamedBranch, settings: FanOutSettings): Promise
 }
 
 /**
- * A tool branch that failed for good (retries spent, refused, timed out, or failed at once on an open breaker) is a
- * unit of work whose effect never happened: it is recorded in the dead-letter queue so a person can redrive it
- * (`orchestra dlq redrive`), whether or not the tolerance absorbed it — the aggregate's outcome stays the same. A text
- * branch has no tool call to redrive, and a cancelled branch was stopped on purpose: neither is recorded.
+ * A tool branch that failed for good (retries spent, refused, timed out) is a unit of work whose effect never
+ * happened: it is recorded in the dead-letter queue so a person can redrive it (`orchestra dlq redrive`), whether or
+ * not the tolerance absorbed it — the aggregate's outcome stays the same. A text branch has no tool call to redrive, a
+ * cancelled branch was stopped on purpose, and a branch that failed at once on an open breaker was routed around it
+ * (see deadLetter): none is recorded.
  */
 async function deadLetterBranch(branch: NamedBranch, settings: FanOutSettings, err: unknown): Promise<string | undefined> {
   if (branch.kind !== 'tool' || !(err instanceof ActivityFailure)) return undefined;
   const { call, options } = toolCallOf(branch, settings);
-  return deadLetter({ step: `branch ${branch.id}`, call, retry: options.retry }, err);
+  return deadLetter({ step: `branch ${branch.id}`, call, retry: options.retry, hasFallback: options.hasFallback }, err);
 }
 
 /**

@@ -78,7 +78,7 @@ export async function callStep(step: Step, input: unknown, path: string): Promis
     // Failed for good: recorded for a person to redrive, whatever the definition does next (its `catch`,
     // `continueOnFailure` or compensation) — the step's effect never happened either way.
     if (err instanceof ActivityFailure) {
-      await deadLetter({ step: path.replace(/^steps\./, ''), call, retry: retryPolicyOf(call, { readOnly: step.readOnly, retry: options.retry }) }, err);
+      await deadLetter({ step: path.replace(/^steps\./, ''), call, retry: retryPolicyOf(call, { readOnly: step.readOnly, retry: options.retry }), hasFallback }, err);
     }
     throw err;
   }

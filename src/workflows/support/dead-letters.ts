@@ -7,6 +7,7 @@ import { ActivityFailure, CancellationScope, isCancellation, patched, workflowIn
 import type { RecordDeadLetterResult } from '../../shared/store-contract.js';
 import type { DeadLetterItem } from '../../shared/dead-letter.js';
 import type { ToolCall } from '../../shared/tool-call.js';
+import { ToolErrorType } from '../../shared/tool-retry.js';
 import { describeFailure } from './failures.js';
 import { stepKey, store } from './tools.js';
 
@@ -22,17 +23,24 @@ export interface FailedUnit {
   call: ToolCall;
   /** The retry policy the call ran with: its maximum is the attempt count when retries ran out. */
   retry?: RetryPolicy;
+  /** The caller has a fallback (a tolerated branch, a `catch` step): an open breaker sent the call there at once. */
+  hasFallback?: boolean;
 }
 
 /**
  * Records `unit` as a dead letter with the error that ended it; returns the dead letter's id. A cancellation is not a
  * dead letter (someone chose to stop): it returns undefined and records nothing. The write itself cannot be cancelled:
  * a fan-out stopping its other branches, or a run cancelled while it records, still keeps the unit that failed.
+ *
+ * Nor is a call routed around an open breaker to the caller's fallback (`BreakerOpen` with `hasFallback`): it never
+ * reached its server, the fallback took its place by design, and waiting to record it would undo the routing — the
+ * dead-letter queue lives in the store, which may be the very server whose breaker is open.
  */
 export async function deadLetter(unit: FailedUnit, err: unknown): Promise<string | undefined> {
   if (isCancellation(err) || !patched(DEAD_LETTER_PATCH)) return undefined;
-  const info = workflowInfo();
   const failure = describeFailure(err);
+  if (unit.hasFallback && failure.type === ToolErrorType.BreakerOpen) return undefined;
+  const info = workflowInfo();
   const retryState = (err instanceof ActivityFailure ? err.retryState : undefined) ?? 'NON_RETRYABLE_FAILURE';
   const attempts = retryState === 'MAXIMUM_ATTEMPTS_REACHED' ? unit.retry?.maximumAttempts : undefined; // otherwise not known here
   const item: DeadLetterItem = { workflowId: info.workflowId, runId: info.runId, workflowType: info.workflowType, step: unit.step, call: unit.call, retryState };
