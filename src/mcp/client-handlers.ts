@@ -18,8 +18,9 @@ import {
 import type { SamplingHandler } from './sampling.js';
 
 export interface ClientHandlers {
-  /** Answers a server's form elicitation (accept with content, decline or cancel). */
-  elicitation?: (server: string, request: ElicitRequest['params']) => Promise<ElicitResult>;
+  /** Answers a server's form elicitation (accept with content, decline or cancel). `signal` aborts when the request is
+   * cancelled or its connection closes: a handler that waits stops then. */
+  elicitation?: (server: string, request: ElicitRequest['params'], signal: AbortSignal) => Promise<ElicitResult>;
   /** Generates a message for a server's sampling request. */
   sampling?: SamplingHandler;
 }
@@ -33,6 +34,6 @@ export function clientCapabilities(handlers: ClientHandlers = {}): ClientCapabil
 
 export function registerClientHandlers(client: Client, server: string, handlers: ClientHandlers = {}): void {
   const { elicitation, sampling } = handlers;
-  if (elicitation) client.setRequestHandler(ElicitRequestSchema, (request) => elicitation(server, request.params));
+  if (elicitation) client.setRequestHandler(ElicitRequestSchema, (request, extra) => elicitation(server, request.params, extra.signal));
   if (sampling) client.setRequestHandler(CreateMessageRequestSchema, (request) => sampling(server, request.params));
 }

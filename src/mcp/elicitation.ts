@@ -19,6 +19,7 @@
  *   4. answers the server: accept with the content (defaults applied), decline, or cancel.
  */
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Context } from '@temporalio/activity';
 import { ErrorCode, McpError, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
 import { ELICIT_UPDATE, QUESTIONS_QUERY, type Question, type ServerQuestion } from '../schemas/elicitation.js';
@@ -32,7 +33,7 @@ export type ElicitationHandler = NonNullable<ClientHandlers['elicitation']>;
 /** The handler for one tool call made by the activity of `ctx`; questions wait at most `timeoutMs` each. */
 export function askCallingWorkflow(ctx: Context, tool: string, timeoutMs: number): ElicitationHandler {
   const asked = new Map<string, number>();
-  return async (server, params) => {
+  return async (server, params, signal) => {
     if (params.mode === 'url') throw new McpError(ErrorCode.InvalidParams, 'Orchestra answers form elicitations only');
     const requestedSchema = params.requestedSchema as Record<string, unknown>;
     const digest = createHash('sha256').update(JSON.stringify([server, tool, params.message, requestedSchema])).digest('hex').slice(0, 12);
@@ -45,12 +46,15 @@ export function askCallingWorkflow(ctx: Context, tool: string, timeoutMs: number
     const { workflowId, runId } = execution;
     const run = ctx.client.workflow.getHandle(workflowId, runId);
     await run.executeUpdate(ELICIT_UPDATE, { args: [question], updateId: `elicit-${question.id}` });
+    // The wait ends with the attempt: the activity cancelled, or the call's connection closed (its server died, or the
+    // call ended) — a retried attempt asks again and finds this question. Nothing polls on after its attempt.
+    const over = AbortSignal.any([signal, ctx.cancellationSignal]);
     for (;;) {
       // A query that fails (the run's worker is restarting) is asked again; the activity's own timeouts bound the wait.
       const questions = await run.query<Question[]>(QUESTIONS_QUERY).catch(() => []);
       const answer = questions.find((q) => q.id === question.id)?.answer;
       if (answer) return answer.action === 'accept' ? { action: 'accept', content: answer.content as ElicitResult['content'] } : { action: answer.action };
-      await ctx.sleep(ANSWER_POLL_MS); // rejects when the activity is cancelled
+      await sleep(ANSWER_POLL_MS, undefined, { signal: over }); // rejects once the attempt is over
     }
   };
 }
