@@ -38,10 +38,12 @@ export function mcpConfigWithStoreFaults(home: string, faults: Record<string, un
 }
 
 /**
- * The workflow bundle (built once per test process) written into `dir`, for ORCHESTRA_WORKFLOW_BUNDLE: worker processes
- * then start without bundling, seconds sooner.
+ * A workflow bundle file for ORCHESTRA_WORKFLOW_BUNDLE, so worker processes start without bundling, seconds sooner:
+ * the one `npm test` built for the whole run, else this process's bundle written into `dir`.
  */
 export async function prebuiltBundle(dir: string): Promise<string> {
+  const shared = process.env.ORCHESTRA_TEST_WORKFLOW_BUNDLE;
+  if (shared) return shared;
   const file = path.join(dir, 'workflow-bundle.js');
   if (!fs.existsSync(file)) fs.writeFileSync(file, (await workflowBundle()).code);
   return file;
