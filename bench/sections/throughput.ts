@@ -2,7 +2,8 @@
  * 2. Throughput: orderSaga (five store calls through the MCP store server) completed per second with N concurrent
  * starters, each starting a saga and waiting for its result, again and again, for a fixed time. Orchestra's orderSaga
  * started through Orchestra's client, and the raw-SDK saga (bench/raw-workflows.ts) through the plain client.
- * Rate = sagas completed inside the measured window (after a warm-up) / the window.
+ * Rate = sagas completed inside the measured window / the window. The window opens after a warm-up (its time, and one
+ * saga per starter) and lasts `secondsPerPoint`, or twice the warm-up's median latency when that is longer.
  */
 import { randomUUID } from 'node:crypto';
 import type { BenchContext } from '../lib/context.js';
@@ -10,6 +11,9 @@ import { benchCpu } from '../lib/harness.js';
 import { cpuShare } from '../lib/machine.js';
 import { distribution, median, round, spread, type Distribution, type Spread } from '../lib/stats.js';
 import { REPEATS } from './latency.js';
+
+/** A point that never gets steady (every saga failing, say) stops after this long. */
+const MAX_POINT_MS = 120_000;
 
 export interface LoadPoint {
   concurrency: number;
@@ -70,15 +74,30 @@ export async function throughput(ctx: BenchContext): Promise<ThroughputResult | 
   const load = async (concurrency: number, saga: (orderId: string) => Promise<{ status: string }>, tag: string): Promise<LoadPoint> => {
     const cpuBefore = benchCpu();
     const t0 = performance.now();
-    const windowStart = t0 + warmupSeconds * 1000;
-    const deadline = t0 + (warmupSeconds + seconds) * 1000;
+    // The window opens once the loop is steady (the warm-up time has passed and as many sagas as there are starters
+    // have finished) and lasts at least `seconds`, or twice the warm-up's median latency when sagas take longer: a
+    // window shorter than one saga would count none of them and read as 0/s.
+    let windowStart: number | undefined;
+    let deadline = Infinity;
+    let windowSeconds = seconds;
+    const warmupLatencies: number[] = [];
     const latencies: number[] = [];
     let completed = 0;
     let failures = 0;
     let firstError: string | undefined;
+    const finished = (start: number, end: number) => {
+      if (windowStart === undefined) {
+        warmupLatencies.push(end - start);
+        if (end - t0 >= warmupSeconds * 1000 && warmupLatencies.length >= concurrency) {
+          windowStart = end;
+          windowSeconds = Math.max(seconds, round((2 * median(warmupLatencies)) / 1000, 1));
+          deadline = end + windowSeconds * 1000;
+        }
+      }
+    };
     await Promise.all(Array.from({ length: concurrency }, async (_, starter) => {
       let i = 0;
-      while (performance.now() < deadline) {
+      while (performance.now() < deadline && performance.now() - t0 < MAX_POINT_MS) {
         const orderId = `bench-${tag}-${concurrency}-${starter}-${i++}-${randomUUID().slice(0, 8)}`;
         const start = performance.now();
         try {
@@ -86,19 +105,21 @@ export async function throughput(ctx: BenchContext): Promise<ThroughputResult | 
           if (result.status !== 'completed') throw new Error(`saga ended ${result.status}: ${JSON.stringify(result).slice(0, 300)}`);
           const end = performance.now();
           latencies.push(end - start);
-          if (end >= windowStart && end <= deadline) completed += 1;
+          if (windowStart !== undefined && end > windowStart && end <= deadline) completed += 1;
+          finished(start, end);
         } catch (err) {
           failures += 1;
           firstError ??= (err as Error).stack ?? String(err);
+          finished(start, performance.now());
         }
       }
     }));
     return {
       concurrency,
       completed,
-      windowSeconds: seconds,
-      perSecond: round(completed / seconds, 2),
-      repeats: spread([completed / seconds]),
+      windowSeconds,
+      perSecond: round(completed / windowSeconds, 2),
+      repeats: spread([completed / windowSeconds]),
       latencyMs: distribution(latencies),
       latencies,
       failures,
