@@ -12,10 +12,11 @@ export interface KeepAlive<D> {
   stop(): void;
 }
 
-/** Starts beating for `ctx` (none outside an activity: scripts, direct calls in tests). */
+/** Starts beating for `ctx` (none outside an activity — scripts, direct calls in tests — nor in a local activity, which
+ * cannot heartbeat: its workflow task's timeout is what notices a dead worker). */
 export function startKeepAlive<D = unknown>(ctx: Context | undefined): KeepAlive<D> {
   const keepAlive: KeepAlive<D> = { details: undefined, stop: () => undefined };
-  if (!ctx) return keepAlive;
+  if (!ctx || ctx.info.isLocal) return keepAlive;
   const every = ctx.info.heartbeatTimeoutMs ? Math.max(200, ctx.info.heartbeatTimeoutMs / 3) : 10_000;
   const since = Date.now();
   const timer = setInterval(() => {
@@ -28,7 +29,7 @@ export function startKeepAlive<D = unknown>(ctx: Context | undefined): KeepAlive
 
 /** Runs `wait` while beating; the first beat goes at once. */
 export async function whileWaiting<T>(ctx: Context | undefined, wait: () => Promise<T>): Promise<T> {
-  ctx?.heartbeat();
+  if (ctx && !ctx.info.isLocal) ctx.heartbeat();
   const keepAlive = startKeepAlive(ctx);
   try {
     return await wait();

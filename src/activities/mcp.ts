@@ -243,7 +243,7 @@ function unsafeReason(tool: Tool, call: ParsedToolCall): string {
 
 function markNotApplied(ctx: Context | undefined, attempt: number, reason: string): void {
   const marker: NotAppliedMarker = { notAppliedAttempt: attempt, reason };
-  ctx?.heartbeat(marker);
+  if (!ctx?.info.isLocal) ctx?.heartbeat(marker); // a local activity cannot heartbeat
 }
 
 /** Stops waiting when the activity is cancelled (a server that is still starting goes on starting for later calls). */
@@ -274,7 +274,7 @@ function requestOptions(ctx: Context | undefined, call: ParsedToolCall, startedA
     signal: ctx?.cancellationSignal,
     onprogress: (progress: Progress) => {
       keepAlive.details = progress;
-      ctx?.heartbeat(progress);
+      if (!ctx?.info.isLocal) ctx?.heartbeat(progress);
     },
     // `timeout` is the quiet time allowed between progress notifications (none while a person may be answering the
     // server's question); `maxTotalTimeout` the hard end.

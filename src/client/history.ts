@@ -30,7 +30,38 @@ export function eventKind(event: HistoryEvent): string {
 export function stepName(event: HistoryEvent): string {
   const summary = decode(event.userMetadata?.summary);
   const a = event.activityTaskScheduledEventAttributes;
-  return typeof summary === 'string' && summary ? summary : a?.activityType?.name ?? '';
+  return typeof summary === 'string' && summary ? summary : a?.activityType?.name ?? localActivityOf(event)?.activityType ?? '';
+}
+
+/** A local activity as its marker records it (the SDK core's `core_local_activity` marker: one event, written when the
+ * activity ended). */
+export interface LocalActivityMarker {
+  activityType: string;
+  attempt: number;
+  /** When it was first scheduled and when it ended (ISO), from the marker's own data. */
+  scheduledAt?: string;
+  endedAt?: string;
+  failure?: FailureProto;
+}
+
+const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
+
+interface ProtoTime { seconds: number; nanos: number }
+const isoOf = (t: ProtoTime | null | undefined) => (t ? new Date(t.seconds * 1000 + Math.floor(t.nanos / 1e6)).toISOString() : undefined);
+
+/** The local activity a `MarkerRecorded` event records; undefined for any other event (patches, other markers). */
+export function localActivityOf(event: HistoryEvent): LocalActivityMarker | undefined {
+  const marker = event.markerRecordedEventAttributes;
+  if (marker?.markerName !== LOCAL_ACTIVITY_MARKER) return undefined;
+  const data = decode(marker.details?.data?.payloads?.[0]) as
+    { activity_type?: string; attempt?: number; complete_time?: ProtoTime; original_schedule_time?: ProtoTime } | undefined;
+  return {
+    activityType: data?.activity_type ?? '',
+    attempt: data?.attempt ?? 1,
+    scheduledAt: isoOf(data?.original_schedule_time),
+    endedAt: isoOf(data?.complete_time) ?? optionalTsToDate(event.eventTime)?.toISOString(),
+    ...(marker.failure ? { failure: marker.failure as FailureProto } : {}),
+  };
 }
 
 export function readableHistory(history: History, options: { all?: boolean } = {}): HistoryRow[] {
@@ -65,6 +96,12 @@ export function readableHistory(history: History, options: { all?: boolean } = {
           ?? a.activityTaskTimedOutEventAttributes ?? a.activityTaskCanceledEventAttributes) as { scheduledEventId?: unknown; failure?: FailureProto };
         const id = Number(attr.scheduledEventId);
         row(scheduled.get(id) ?? '', kind === 'ActivityTaskCompleted' ? 'completed' : failureText(kind, attr.failure), attempts.get(id));
+        break;
+      }
+      case 'MarkerRecorded': {
+        const local = localActivityOf(event);
+        if (local) row(stepName(event), local.failure ? failureText('LocalActivityFailed', local.failure) : 'completed (local activity)', local.attempt);
+        else if (options.all) row('', '');
         break;
       }
       case 'TimerStarted':
@@ -111,7 +148,7 @@ export function readableHistory(history: History, options: { all?: boolean } = {
   return rows;
 }
 
-interface FailureProto {
+export interface FailureProto {
   message?: string | null;
   applicationFailureInfo?: { type?: string | null } | null;
   timeoutFailureInfo?: { timeoutType?: unknown } | null;

@@ -5,10 +5,11 @@
  *   - `last`: the last completed workflow task — what the run decided last is decided again (a failed run retries its
  *     last step's decision);
  *   - a step: the last workflow task completed before that step's activity was first scheduled (matched by its summary,
- *     e.g. `store.charge_payment`, or its activity type), so that step and everything after it run again.
+ *     e.g. `store.charge_payment`, or its activity type), so that step and everything after it run again. A local
+ *     activity has no scheduled event: its marker comes with the workflow task that ran it, which is the one reset to.
  */
 import type { History } from '@temporalio/common/lib/proto-utils.js';
-import { eventKind, stepName, type HistoryEvent } from './history.js';
+import { eventKind, localActivityOf, stepName, type HistoryEvent } from './history.js';
 
 export type ResetTarget = { to: 'first' } | { to: 'last' } | { to: 'step'; step: string };
 
@@ -22,7 +23,7 @@ export function resetPoint(history: History, target: ResetTarget): number {
   if (target.to === 'first') return completedTasks[0];
   if (target.to === 'last') return completedTasks[completedTasks.length - 1];
 
-  const scheduled = events.filter((e) => eventKind(e) === 'ActivityTaskScheduled');
+  const scheduled = events.filter((e) => eventKind(e) === 'ActivityTaskScheduled' || localActivityOf(e));
   const step = scheduled.find((e) => matches(e, target.step));
   if (!step) {
     const names = [...new Set(scheduled.map(stepName))];
@@ -35,6 +36,6 @@ export function resetPoint(history: History, target: ResetTarget): number {
 
 function matches(event: HistoryEvent, step: string): boolean {
   const name = stepName(event);
-  const type = event.activityTaskScheduledEventAttributes?.activityType?.name ?? '';
+  const type = event.activityTaskScheduledEventAttributes?.activityType?.name ?? localActivityOf(event)?.activityType ?? '';
   return name === step || name.startsWith(`${step} `) || type === step;
 }

@@ -5,7 +5,7 @@
  */
 import type { History } from '@temporalio/common/lib/proto-utils.js';
 import { optionalTsToDate } from '@temporalio/common/lib/time.js';
-import { eventKind, stepName, type HistoryEvent } from './history.js';
+import { eventKind, localActivityOf, stepName, type HistoryEvent } from './history.js';
 
 export interface TimelineStep {
   /** What a person called it: the activity summary, `timer …`, a child's workflow id, `update <name>`. */
@@ -83,6 +83,17 @@ export function timeline(history: History): TimelineStep[] {
       case 'ActivityTaskCanceled': {
         const key = `a${String(event.activityTaskCanceledEventAttributes!.scheduledEventId)}`;
         finish(key, event, 'cancelled', attempts.get(key));
+        break;
+      }
+      case 'MarkerRecorded': {
+        const local = localActivityOf(event); // a local activity: one marker once it ended
+        if (!local) break;
+        const start = local.scheduledAt ?? at;
+        const end = local.endedAt ?? at;
+        steps.push({
+          step: stepName(event), kind: 'activity', activity: local.activityType, start, end,
+          durationMs: Date.parse(end) - Date.parse(start), outcome: local.failure ? failed('failed', local.failure) : 'completed', attempts: local.attempt,
+        });
         break;
       }
       case 'TimerStarted': {

@@ -179,12 +179,13 @@ async function priceOrder(order: OrderSagaOrder, ledger: SagaLedger): Promise<nu
 
 /**
  * The catalogue prices of these SKUs. `get_products`, not an analytics `query`: a catalogue lookup must never wait
- * behind slow analytics queries. Runs started before that change replay their recorded `query` (the patch).
+ * behind slow analytics queries. Runs started before that change replay their recorded `query` (the patch). A short
+ * read, so it runs as a local activity (CallOptions.local).
  */
 export async function catalogPrices(skus: string[]): Promise<{ sku: string; price: number }[]> {
   const summary = `price ${skus.join(', ')} from product_catalog`;
   if (patched('catalogue-lookup-via-get-products')) {
-    return (await store<GetProductsResult>('get_products', { skus }, { readOnly: true, summary })).products;
+    return (await store<GetProductsResult>('get_products', { skus }, { readOnly: true, local: true, summary })).products;
   }
   const catalog = await store<QueryResult>('query', {
     sql: `SELECT sku, price FROM product_catalog WHERE sku IN (${skus.map(() => '?').join(', ')})`,

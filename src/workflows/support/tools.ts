@@ -2,7 +2,7 @@
  * Calling MCP tools from workflow code: every call is the `callTool` activity, named in the Web UI by server, tool and
  * key argument, retried by a policy that fits what the call is (a read, or a write carrying an idempotency key).
  */
-import { patched, proxyActivities, workflowInfo, type ActivityOptions, type RetryPolicy } from '@temporalio/workflow';
+import { patched, proxyActivities, proxyLocalActivities, workflowInfo, type ActivityOptions, type RetryPolicy } from '@temporalio/workflow';
 import type { ToolActivities } from '../../activities/mcp.js';
 import { describeToolCall, type ToolCall } from '../../shared/tool-call.js';
 import { recordedToolResult, type ToolResult } from '../../shared/tool-result.js';
@@ -13,6 +13,12 @@ import { queueFor } from './queues.js';
 import { acceptServerQuestions } from './questions.js';
 
 const activities = proxyActivities<ToolActivities>(recoveryTimeouts('tool'));
+/** Short reads run in the workflow's own worker (see CallOptions.local): no heartbeat, a dead worker's call is run again
+ * when its workflow task times out. */
+const localActivities = proxyLocalActivities<ToolActivities>({ startToCloseTimeout: recoveryTimeouts('tool').startToCloseTimeout });
+
+/** The patch that lets short reads run as local activities: runs started before it keep their recorded activity tasks. */
+export const LOCAL_READS_PATCH = 'local-short-reads';
 
 /** A call that lets its server ask a person may take the question's timeout plus this. @default one minute */
 const CALL_TIME_BESIDES_QUESTIONS_MS = 60_000;
@@ -26,6 +32,15 @@ export type CallOptions = Omit<ActivityOptions, 'summary'> & {
   /** The caller has a fallback (a tolerated branch failure, a `catch` step, a fallback response): while the server's
    * circuit breaker is open the call fails at once (`BreakerOpen`) instead of waiting for the breaker to half-open. */
   hasFallback?: boolean;
+  /**
+   * A short read (with `readOnly`): run it as a local activity, in the worker that runs the workflow, inside its
+   * workflow task. It skips the activity task's round trip through the server (three history events and a workflow
+   * task fewer; the result is one marker event), at the price of what only activity tasks have: heartbeats (a dead
+   * worker's call is run again when its workflow task times out), a capability queue's own workers, and a server
+   * question (a call that may ask a person always runs as an activity task). For catalogue and record lookups, not for
+   * searches that may run long. The Web UI shows it as a local activity with the same summary.
+   */
+  local?: boolean;
 };
 
 export type { ToolResult };
@@ -33,16 +48,26 @@ export { toolText } from '../../shared/tool-result.js';
 
 /** Calls a tool of a configured MCP server as a durable activity; returns its result (one clean value). */
 export async function callTool(call: ToolCall, options: CallOptions = {}): Promise<ToolResult> {
-  const { readOnly: _readOnly, summary, hasFallback, retry: _retry, ...activityOptions } = options;
+  const { readOnly: _readOnly, summary, hasFallback, retry: _retry, local, ...activityOptions } = options;
   const askFor = call.elicitation ? toMs(call.elicitation.timeout) : undefined;
   if (askFor) {
     acceptServerQuestions(); // the server may ask a person during this call: the run takes the question
     activityOptions.startToCloseTimeout ??= askFor + CALL_TIME_BESIDES_QUESTIONS_MS;
   }
   const policy = retryPolicyOf(call, options);
+  const retry = hasFallback ? { ...policy, nonRetryableErrorTypes: [...policy.nonRetryableErrorTypes ?? [], ...ROUTE_AROUND_OPEN_BREAKER] } : policy;
+  if (local && !askFor && patched(LOCAL_READS_PATCH)) {
+    const { startToCloseTimeout, scheduleToCloseTimeout, cancellationType } = activityOptions;
+    return recordedToolResult(await localActivities.callTool.executeWithOptions({
+      summary: summaryOf(call, summary), retry,
+      ...(startToCloseTimeout ? { startToCloseTimeout } : {}),
+      ...(scheduleToCloseTimeout ? { scheduleToCloseTimeout } : {}),
+      ...(cancellationType ? { cancellationType } : {}),
+    }, [call]));
+  }
   return recordedToolResult(await activities.callTool.executeWithOptions({
     summary: summaryOf(call, summary),
-    retry: hasFallback ? { ...policy, nonRetryableErrorTypes: [...policy.nonRetryableErrorTypes ?? [], ...ROUTE_AROUND_OPEN_BREAKER] } : policy,
+    retry,
     taskQueue: queueFor('tools'),
     ...activityOptions,
   }, [call]));
