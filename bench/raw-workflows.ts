@@ -77,8 +77,9 @@ const structured = (result: ToolResult) => recordedToolResult(result) as Row;
 
 type SagaOutcome = { status: 'completed' | 'compensated'; amount: number; steps: string[] };
 
+/** As orderSaga runs: the catalogue lookup (a short read) a local activity, every write an activity task. */
 export function rawOrderSaga(order: RawOrder): Promise<SagaOutcome> {
-  return saga(order, { read, step, undoing });
+  return saga(order, { read: local.read, step, undoing });
 }
 
 /** rawOrderSaga with every store call a local activity (an investigation: what local activities would buy orderSaga). */
@@ -93,7 +94,7 @@ export function rawOrderSagaLocal(order: RawOrder): Promise<SagaOutcome> {
 export async function rawOrderSagaWithUpserts(order: RawOrder): Promise<SagaOutcome> {
   upsertSearchAttributes([{ key: PATTERN, value: 'orderSaga' }]);
   upsertSearchAttributes([{ key: STATUS, value: 'running' }]);
-  const outcome = await saga(order, { read, step, undoing });
+  const outcome = await saga(order, { read: local.read, step, undoing });
   upsertSearchAttributes([{ key: STATUS, value: 'completed' }]);
   return outcome;
 }
@@ -104,8 +105,8 @@ async function saga(order: RawOrder, { read, step, undoing }: Record<'read' | 's
     via.callTool({ server: 'store', tool, args, idempotencyKey: key } satisfies ToolCall).then(structured);
 
   const skus = order.items.map((item) => item.sku);
-  const catalog = await store('query', { sql: `SELECT sku, price FROM product_catalog WHERE sku IN (${skus.map(() => '?').join(', ')})`, params: skus }, undefined, read);
-  const prices = new Map((catalog.rows as Row[]).map((row) => [String(row.sku), Number(row.price)]));
+  const catalog = await store('get_products', { skus }, undefined, read);
+  const prices = new Map((catalog.products as Row[]).map((row) => [String(row.sku), Number(row.price)]));
   const amount = order.items.reduce((sum, item) => sum + prices.get(item.sku)! * item.quantity, 0);
 
   const undo: Array<() => Promise<unknown>> = [];

@@ -310,11 +310,19 @@ export function renderReport(out: BenchOutput, wal: BenchOutput | undefined, cha
   } else if (sv) p(missing(sv), '');
   if (tu && !tu.error) {
     p('### Local activities', '',
-      'The same steps as local activities (run by the worker inside the workflow task, no activity task through the server): bench-only variants, interleaved with their remote versions (the pipeline on Orchestra\'s worker, the raw saga on the twin\'s).', '',
+      'The same steps as local activities (run by the worker inside the workflow task, no activity task through the server): bench-only variants, interleaved with their remote versions (the pipeline on Orchestra\'s worker, the raw saga on the twin\'s). orderSaga itself runs its catalogue lookup as a local activity and its writes as activity tasks; the raw twin\'s `rawOrderSaga` does the same.', '',
       '| measurement | remote activities | local activities |', '| --- | --- | --- |',
       `| 3-step pipeline (\`sequentialPipeline\` vs \`sequentialPipelineLocal\`), ${tu.localLatency.runs} runs | p50 ${tu.localLatency.remote.latencyMs.p50} / p95 ${tu.localLatency.remote.latencyMs.p95} ms, ${tu.localLatency.remote.history.events} events, ${tu.localLatency.remote.history.workflowTasks} workflow tasks | p50 ${tu.localLatency.local.latencyMs.p50} / p95 ${tu.localLatency.local.latencyMs.p95} ms, ${tu.localLatency.local.history.events} events, ${tu.localLatency.local.history.workflowTasks} workflow tasks |`);
     for (const x of tu.localSaga) {
-      p(`| raw saga (\`rawOrderSaga\` vs \`rawOrderSagaLocal\`), N=${x.concurrency}, ${tu.secondsPerPoint} s | ${x.remote.perSecond}/s, latency p50 ${x.remote.latencyMs.p50} ms, ${x.remote.events} events | ${x.local.perSecond}/s, latency p50 ${x.local.latencyMs.p50} ms, ${x.local.events} events |`);
+      p(`| raw saga (\`rawOrderSaga\`: catalogue lookup local, writes activity tasks, as orderSaga; vs \`rawOrderSagaLocal\`: every call local), N=${x.concurrency}, ${tu.secondsPerPoint} s | ${x.remote.perSecond}/s, latency p50 ${x.remote.latencyMs.p50} ms, ${x.remote.events} events | ${x.local.perSecond}/s, latency p50 ${x.local.latencyMs.p50} ms, ${x.local.events} events |`);
+    }
+    const es = tu.eagerStart;
+    if (es) {
+      p('', '### Eager workflow start', '',
+        `The raw 3-step pipeline on a plain SDK worker in the bench's own process, started by a client on that worker's connection, with and without \`requestEagerStart\` (the server hands the first workflow task to the starting process in its start response), ${es.runs} runs each, interleaved; ${es.eagerlyStarted} of the ${es.runs} eager requests were started eagerly. Only a process that both starts runs and polls their queue can use it (not the \`orchestra\` CLI, whose worker is another process).`, '',
+        '| start | p50 / p95 ms | history events | workflow tasks |', '| --- | --- | --- | --- |',
+        `| plain | ${es.plain.latencyMs.p50} / ${es.plain.latencyMs.p95} | ${es.plain.history.events} | ${es.plain.history.workflowTasks} |`,
+        `| eager | ${es.eager.latencyMs.p50} / ${es.eager.latencyMs.p95} | ${es.eager.history.events} | ${es.eager.history.workflowTasks} |`);
     }
     p('', cpuLine(tu.conditions), '');
   } else if (tu) p(missing(tu), '');

@@ -3,9 +3,15 @@
  * the workflow task, with no activity task round trip through the server). Not product figures: bench-only variants.
  *
  *  - latency: sequentialPipeline (remote activities) vs sequentialPipelineLocal, interleaved;
- *  - saga throughput: rawOrderSaga vs rawOrderSagaLocal at a few concurrencies (on the raw twin's worker).
+ *  - saga throughput: rawOrderSaga (its catalogue lookup local, as orderSaga's) vs rawOrderSagaLocal (every store call
+ *    local) at a few concurrencies (on the raw twin's worker);
+ *  - eager workflow start: the raw 3-step pipeline started by a client on the worker's own connection, in the worker's
+ *    process, with and without `requestEagerStart` (the server hands the first workflow task back in the start response).
  */
 import { randomUUID } from 'node:crypto';
+import { Client } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { analyzeSentiment, detectLanguage, extractKeywords } from '../../src/text/index.js';
 import type { BenchContext } from '../lib/context.js';
 import { benchCpu, breakdown, type HistoryBreakdown } from '../lib/harness.js';
 import { cpuShare } from '../lib/machine.js';
@@ -26,6 +32,13 @@ export interface TuningResult {
     local: { perSecond: number; latencyMs: Distribution; events: number; cpu: ReturnType<typeof cpuShare> };
   }>;
   secondsPerPoint: number;
+  eagerStart: {
+    runs: number;
+    /** How many of the eager requests the server did start eagerly. */
+    eagerlyStarted: number;
+    plain: { latencyMs: Distribution; history: HistoryBreakdown };
+    eager: { latencyMs: Distribution; history: HistoryBreakdown };
+  };
 }
 
 export async function tuning(ctx: BenchContext): Promise<TuningResult> {
@@ -83,5 +96,54 @@ export async function tuning(ctx: BenchContext): Promise<TuningResult> {
     localSaga.push(point as TuningResult['localSaga'][number]);
     ctx.log(`tuning: raw saga N=${concurrency}: remote ${point.remote!.perSecond}/s · local activities ${point.local!.perSecond}/s`);
   }
-  return { localLatency, localSaga, secondsPerPoint: seconds };
+  const eagerStart = await eagerWorkflowStart(ctx, runs);
+  ctx.log(`tuning: eager workflow start p50 ${eagerStart.eager.latencyMs.p50} ms (${eagerStart.eagerlyStarted}/${runs} started eagerly) · plain start ${eagerStart.plain.latencyMs.p50} ms`);
+  return { localLatency, localSaga, secondsPerPoint: seconds, eagerStart };
+}
+
+/**
+ * Eager workflow start needs the client and a worker of the run's task queue in one process, on one connection (the
+ * server returns the first workflow task to that worker in the start response): a plain SDK worker with the twin's
+ * bundle and text activities in the bench's own process, and a client on its NativeConnection.
+ */
+async function eagerWorkflowStart(ctx: BenchContext, runs: number): Promise<TuningResult['eagerStart']> {
+  const namespace = ctx.env.namespace ?? 'default';
+  const connection = await NativeConnection.connect({ address: ctx.env.address });
+  const taskQueue = `bench-eager-${randomUUID()}`;
+  const worker = await Worker.create({
+    connection, namespace, taskQueue, workflowBundle: { codePath: ctx.twinBundlePath },
+    activities: {
+      detectLanguage: async (input: { text: string }) => detectLanguage(input.text),
+      analyzeSentiment: async (input: { text: string }) => analyzeSentiment(input.text),
+      extractKeywords: async (input: { text: string; limit?: number }) => extractKeywords(input.text, { limit: input.limit }),
+    },
+  });
+  const client = new Client({ connection, namespace });
+  const samples = { plain: [] as number[], eager: [] as number[] };
+  const lastId = { plain: '', eager: '' };
+  let eagerlyStarted = 0;
+  try {
+    await worker.runUntil(async () => {
+      for (let i = -5; i < runs; i++) {
+        for (const v of i % 2 ? (['eager', 'plain'] as const) : (['plain', 'eager'] as const)) {
+          const workflowId = `bench-eager-${v}-${randomUUID()}`;
+          const start = performance.now();
+          const handle = await client.workflow.start('sequentialPipelineRaw', { taskQueue, workflowId, args: [{ text: TEXT }], requestEagerStart: v === 'eager' });
+          await handle.result();
+          if (i < 0) continue;
+          samples[v].push(since(start));
+          lastId[v] = workflowId;
+          if (v === 'eager' && handle.eagerlyStarted) eagerlyStarted += 1;
+        }
+      }
+    });
+    const history = async (id: string) => breakdown((await ctx.client.workflow.getHandle(id).fetchHistory()).events ?? []);
+    return {
+      runs, eagerlyStarted,
+      plain: { latencyMs: distribution(samples.plain), history: await history(lastId.plain) },
+      eager: { latencyMs: distribution(samples.eager), history: await history(lastId.eager) },
+    };
+  } finally {
+    await connection.close();
+  }
 }
