@@ -5,7 +5,7 @@
  * log alone, so the two must agree. Pure: the workflow, the client and the tests share it.
  */
 import { z } from 'zod';
-import { ShippingAddress } from '../schemas/order-saga.js';
+import { ShippingAddress } from '../schemas/order-saga-input.js';
 import { Slug } from '../schemas/common.js';
 
 /** The event log's aggregate id of an order. */

@@ -1,13 +1,7 @@
 import { z } from 'zod';
-import { ToolCall } from '../shared/tool-call.js';
 
-export const CallToolsInput = z.object({
-  /** Tool calls, run one after another; each is a durable activity. */
-  calls: z.array(ToolCall).min(1, 'must list at least one tool call').max(100),
-  /** Stop at the first failed call (the run fails with its error), or record the failure and go on. */
-  stopOnError: z.boolean().default(true),
-});
-export type CallToolsInput = z.input<typeof CallToolsInput>;
+// The input (checked by the workflow) is in ./call-tools-input.ts; re-exported here for the catalogue and the client.
+export { CallToolsInput } from './call-tools-input.js';
 
 export const ToolCallOutcome = z.object({
   call: z.string(),

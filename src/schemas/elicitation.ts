@@ -12,12 +12,7 @@ import { z } from 'zod';
 import { validate } from '../shared/validation.js';
 import { Approver } from './approval.js';
 
-/** The update the tool-call activity sends its own workflow when a server asks something. */
-export const ELICIT_UPDATE = 'elicit';
-/** The update that delivers a person's answer (`orchestra answer`, or the Web UI's update action). */
-export const ANSWER_UPDATE = 'answer';
-/** The query listing the run's questions, pending and answered. */
-export const QUESTIONS_QUERY = 'questions';
+export { ANSWER_UPDATE, ELICIT_UPDATE, QUESTIONS_QUERY } from '../shared/elicitation-names.js';
 
 /** A server's question, as the activity asks it. `id` is stable across attempts of the call (see src/mcp/elicitation.ts). */
 export const ServerQuestion = z.object({

@@ -1,6 +1,7 @@
 import { ActivityFailure, ApplicationFailure, isCancellation } from '@temporalio/workflow';
-import { CallToolsInput, type CallToolsResult } from '../schemas/call-tools.js';
-import { describeToolCall } from '../shared/tool-call.js';
+import { CallToolsInput } from '../schemas/call-tools-input.js';
+import type { CallToolsResult } from '../schemas/call-tools.js';
+import { describeToolCall } from '../shared/tool-call-description.js';
 import { deadLetter } from './support/dead-letters.js';
 import { parseInput } from './support/input.js';
 import { ProgressReporter } from './support/progress.js';

@@ -12,7 +12,8 @@ import { CancellationScope, isCancellation, workflowInfo } from '@temporalio/wor
 import { AgentWorkError, recordQuality, recordsOf, sourceCall, transformRecords, type DataRecord } from '../agents/work.js';
 import { DataAgentInput, type AgentOutcome } from '../schemas/agent-team.js';
 import { businessFailure } from '../shared/business-failure.js';
-import { describeToolCall, type ToolCall } from '../shared/tool-call.js';
+import { describeToolCall } from '../shared/tool-call-description.js';
+import type { ToolCall } from '../shared/tool-call.js';
 import { parseInput } from './support/input.js';
 import { poolActivities, releaseGrant } from './support/pool.js';
 import { ProgressReporter } from './support/progress.js';

@@ -2,7 +2,8 @@ import { condition, defineSignal, getExternalWorkflowHandle, setHandler, startCh
 import {
   CHOREOGRAPHY_EVENT_SIGNAL, serviceWorkflowId, SUBSCRIPTIONS, type ChoreographyEvent, type ChoreographyEventType, type Service,
 } from '../events/choreography.js';
-import { OrderSagaInput, type OrderSagaOrder, type OrderSagaResult } from '../schemas/order-saga.js';
+import { OrderSagaInput, type OrderSagaOrder } from '../schemas/order-saga-input.js';
+import type { OrderSagaResult } from '../schemas/order-saga.js';
 import { businessFailure } from '../shared/business-failure.js';
 import { Compensations } from './support/compensations.js';
 import { parseInput } from './support/input.js';

@@ -4,7 +4,8 @@ import type {
   CancelNotificationResult, CancelShippingLabelResult, DeleteUserResult, GetProductsResult, NotificationResult, PaymentResult, QueryResult,
   RefundResult, ReleaseResult, ReservationResult, ShippingLabelResult, UserResult,
 } from '../shared/store-contract.js';
-import { OrderSagaInput, type OrderSagaOrder, type OrderSagaRecord, type OrderSagaResult, type SagaStatus } from '../schemas/order-saga.js';
+import { OrderSagaInput, type OrderSagaOrder } from '../schemas/order-saga-input.js';
+import type { OrderSagaRecord, OrderSagaResult, SagaStatus } from '../schemas/order-saga.js';
 import { NON_RETRYABLE_TOOL_ERRORS, retryPolicyFor } from '../shared/tool-retry.js';
 import { COMPENSATION_RETRY, Compensations, nothingToUndo, type SagaStep } from './support/compensations.js';
 import { parseInput } from './support/input.js';

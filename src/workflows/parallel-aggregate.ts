@@ -45,7 +45,7 @@ import {
   type PartitionResult,
   type SettledCounts,
 } from '../schemas/parallel-aggregate.js';
-import { describeToolCall } from '../shared/tool-call.js';
+import { describeToolCall } from '../shared/tool-call-description.js';
 import { retryPolicyFor } from '../shared/tool-retry.js';
 import { validate } from '../shared/validation.js';
 import { settleBounded } from './support/concurrency.js';

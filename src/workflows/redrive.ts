@@ -11,7 +11,7 @@
 import { isCancellation, workflowInfo } from '@temporalio/workflow';
 import type { MarkDeadLetterResult } from '../shared/store-contract.js';
 import { RedriveInput, type RedriveResult } from '../schemas/redrive.js';
-import { describeToolCall } from '../shared/tool-call.js';
+import { describeToolCall } from '../shared/tool-call-description.js';
 import { describeFailure } from './support/failures.js';
 import { parseInput } from './support/input.js';
 import { ProgressReporter } from './support/progress.js';

@@ -8,7 +8,7 @@ import type { Definition, Step } from '../../engine/definition.js';
 import { conditionExpression, evaluate, resolve } from '../../engine/expressions.js';
 import { callTarget, type RegisteredActivity } from '../../engine/registry.js';
 import { recoveryTimeouts, type ActivityKind } from '../../shared/recovery.js';
-import { describeToolCall } from '../../shared/tool-call.js';
+import { describeToolCall } from '../../shared/tool-call-description.js';
 import { NON_RETRYABLE_TOOL_ERRORS } from '../../shared/tool-retry.js';
 import { ApprovalGate } from '../support/approval.js';
 import type { Semaphore } from '../support/concurrency.js';

@@ -16,18 +16,9 @@
  * no command to a run's history until a question arrives.
  */
 import { condition, defineQuery, defineUpdate, isCancellation, setHandler, workflowInfo } from '@temporalio/workflow';
-import {
-  ANSWER_UPDATE,
-  answerProblem,
-  ELICIT_UPDATE,
-  QUESTIONS_QUERY,
-  questionFor,
-  ServerQuestion,
-  withDefaults,
-  type Question,
-  type QuestionAnswer,
-  type RecordedAnswer,
-} from '../../schemas/elicitation.js';
+import type * as ElicitationSchemas from '../../schemas/elicitation.js';
+import type { Question, QuestionAnswer, RecordedAnswer, ServerQuestion } from '../../schemas/elicitation.js';
+import { ANSWER_UPDATE, ELICIT_UPDATE, QUESTIONS_QUERY } from '../../shared/elicitation-names.js';
 import { validate } from '../../shared/validation.js';
 import { rejectedUpdate } from './input.js';
 import { currentProgress } from './progress.js';
@@ -46,13 +37,13 @@ class ServerQuestions {
   constructor() {
     setHandler(elicitUpdate, (question) => this.ask(question), {
       validator: (raw) => {
-        const parsed = validate(ServerQuestion, raw);
+        const parsed = validate(checks().ServerQuestion, raw);
         if (!parsed.ok) throw rejectedUpdate(`invalid question: ${parsed.message}`);
       },
     });
     setHandler(answerUpdate, (answer) => this.answer(answer), {
       validator: (raw) => {
-        const problem = answerProblem(this.questions, Date.now(), raw);
+        const problem = checks().answerProblem(this.questions, Date.now(), raw);
         if (problem) throw rejectedUpdate(problem);
       },
     });
@@ -78,10 +69,10 @@ class ServerQuestions {
 
   private answer(raw: QuestionAnswer): Question {
     // Validated: the question exists and is pending, the content matches its schema.
-    const question = questionFor(this.questions, raw.question) as Question;
+    const question = checks().questionFor(this.questions, raw.question) as Question;
     this.settle(question, {
       action: raw.action,
-      ...(raw.action === 'accept' ? { content: withDefaults(question.requestedSchema, raw.content ?? {}) } : {}),
+      ...(raw.action === 'accept' ? { content: checks().withDefaults(question.requestedSchema, raw.content ?? {}) } : {}),
       by: raw.by.trim(),
       answeredAt: iso(Date.now()),
     });
@@ -121,7 +112,22 @@ class ServerQuestions {
 
 let installed: ServerQuestions | undefined;
 
+/**
+ * The schemas that check questions and answers (zod and a JSON Schema validator), loaded when the run first accepts
+ * questions rather than with this module: every workflow that calls a tool imports this module, and each workflow
+ * evaluates its imports again in its first task. They are loaded before any use: a question arrives in a later
+ * activation than the one that accepts questions (the asking activity is scheduled by it), and the import (a module
+ * of this bundle) resolves within that activation. Deterministic: no command, nothing from outside.
+ */
+let schemas: typeof ElicitationSchemas | undefined;
+function checks(): typeof ElicitationSchemas {
+  if (!schemas) throw new Error('the question schemas are not loaded: acceptServerQuestions() was not called in an earlier activation');
+  return schemas;
+}
+
 /** Registers the run's question handlers (once); call it before a tool call that may ask. */
 export function acceptServerQuestions(): void {
-  installed ??= new ServerQuestions();
+  if (installed) return;
+  installed = new ServerQuestions();
+  void import(/* webpackMode: "eager" */ '../../schemas/elicitation.js').then((loaded) => { schemas = loaded; });
 }

@@ -4,7 +4,8 @@
  */
 import { patched, proxyActivities, proxyLocalActivities, workflowInfo, type ActivityOptions, type RetryPolicy } from '@temporalio/workflow';
 import type { ToolActivities } from '../../activities/mcp.js';
-import { describeToolCall, type ToolCall } from '../../shared/tool-call.js';
+import { describeToolCall } from '../../shared/tool-call-description.js';
+import type { ToolCall } from '../../shared/tool-call.js';
 import { recordedToolResult, type ToolResult } from '../../shared/tool-result.js';
 import { recoveryTimeouts } from '../../shared/recovery.js';
 import { retryPolicyFor, ROUTE_AROUND_OPEN_BREAKER } from '../../shared/tool-retry.js';

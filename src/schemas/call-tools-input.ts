@@ -1,0 +1,15 @@
+/**
+ * callTools' input: what the workflow itself checks (parseInput) in its first task. Its own module, apart from the
+ * result's schemas (./call-tools.ts, for the catalogue): a workflow's imports are evaluated again in each workflow's
+ * first task (the SDK gives each workflow a fresh module cache), so a workflow imports only the schema it runs.
+ */
+import { z } from 'zod';
+import { ToolCall } from '../shared/tool-call.js';
+
+export const CallToolsInput = z.object({
+  /** Tool calls, run one after another; each is a durable activity. */
+  calls: z.array(ToolCall).min(1, 'must list at least one tool call').max(100),
+  /** Stop at the first failed call (the run fails with its error), or record the failure and go on. */
+  stopOnError: z.boolean().default(true),
+});
+export type CallToolsInput = z.input<typeof CallToolsInput>;
