@@ -47,7 +47,7 @@ const local = {
 
 const text = proxyActivities<TextActivities>({ startToCloseTimeout: '1 minute' });
 
-/** sequentialPipeline (bench/workflows.ts) with nothing but the SDK: detect language → sentiment → keywords. */
+/** sequentialPipeline (bench/orchestra-workflows.ts) with nothing but the SDK: detect language → sentiment → keywords. */
 export async function sequentialPipelineRaw(input: { text: string }): Promise<{ language: string; sentiment: string; keywords: string[] }> {
   const language = await text.detectLanguage({ text: input.text });
   const sentiment = await text.analyzeSentiment({ text: input.text });

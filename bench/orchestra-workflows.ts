@@ -1,0 +1,109 @@
+/**
+ * The bench-only workflows written with Orchestra's helpers (see bench/workflows.ts, which loads this module when a run
+ * of one of them starts). Deterministic code only (bundled into the workflow sandbox).
+ */
+import { proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+import { CallToolsInput } from '../src/schemas/call-tools-input.js';
+import type { CallToolsResult } from '../src/schemas/call-tools.js';
+import { describeToolCall } from '../src/shared/tool-call-description.js';
+import { callTool } from '../src/workflows/support/tools.js';
+import { z } from 'zod';
+import type { TextActivities } from '../src/activities/text.js';
+import { parseInput } from '../src/workflows/support/input.js';
+import { ProgressReporter } from '../src/workflows/support/progress.js';
+import { classify, needsEscalation, prioritise } from './graphs/routing.js';
+
+const text = proxyActivities<TextActivities>({ startToCloseTimeout: '1 minute' });
+const localText = proxyLocalActivities<TextActivities>({ startToCloseTimeout: '1 minute' });
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Latency: three sequential activities
+
+export const PipelineInput = z.object({ text: z.string().trim().min(1, 'must not be empty') });
+export type PipelineInput = z.input<typeof PipelineInput>;
+export interface PipelineResult {
+  language: string;
+  sentiment: string;
+  keywords: string[];
+}
+
+/** Detect language → sentiment → keywords, the way an Orchestra workflow is written. */
+export async function sequentialPipeline(raw: PipelineInput): Promise<PipelineResult> {
+  const input = parseInput(PipelineInput, raw);
+  const progress = new ProgressReporter('sequentialPipeline');
+  progress.update({ step: 'detect language', done: 0, total: 3 });
+  const language = await text.detectLanguage({ text: input.text });
+  progress.update({ step: 'analyse sentiment', done: 1 });
+  const sentiment = await text.analyzeSentiment({ text: input.text });
+  progress.update({ step: 'extract keywords', done: 2 });
+  const keywords = await text.extractKeywords({ text: input.text, limit: 5 });
+  progress.update({ step: 'done', state: 'completed', done: 3 });
+  return { language: language.code, sentiment: sentiment.label, keywords: keywords.keywords.map((k) => k.term) };
+}
+
+/**
+ * The Orchestra version with the three steps as local activities: they run in the worker that runs the workflow, inside
+ * its workflow task, with no activity task round trip through the server (fit for short, cheap steps like these).
+ */
+export async function sequentialPipelineLocal(raw: PipelineInput): Promise<PipelineResult> {
+  const input = parseInput(PipelineInput, raw);
+  const progress = new ProgressReporter('sequentialPipeline');
+  progress.update({ step: 'detect language', done: 0, total: 3 });
+  const language = await localText.detectLanguage({ text: input.text });
+  progress.update({ step: 'analyse sentiment', done: 1 });
+  const sentiment = await localText.analyzeSentiment({ text: input.text });
+  progress.update({ step: 'extract keywords', done: 2 });
+  const keywords = await localText.extractKeywords({ text: input.text, limit: 5 });
+  progress.update({ step: 'done', state: 'completed', done: 3 });
+  return { language: language.code, sentiment: sentiment.label, keywords: keywords.keywords.map((k) => k.term) };
+}
+
+/**
+ * callTools (src/workflows/call-tools.ts, without its dead-letter path) with the tool calls on the workflow's own task
+ * queue instead of the `tools` capability queue: an investigation of what eager activity dispatch (the server hands
+ * the activity back with the workflow task's completion, only for the same queue) would save per call.
+ */
+export async function callToolsSameQueue(raw: CallToolsInput): Promise<CallToolsResult> {
+  const input = parseInput(CallToolsInput, raw);
+  const progress = new ProgressReporter('callTools');
+  const outcomes: CallToolsResult['outcomes'] = [];
+  for (const [index, call] of input.calls.entries()) {
+    progress.update({ step: describeToolCall(call), done: index, total: input.calls.length });
+    outcomes.push({ call: describeToolCall(call), ok: true, result: await callTool(call, { taskQueue: workflowInfo().taskQueue }) });
+  }
+  progress.update({ step: 'all calls succeeded', state: 'completed', outcome: 'completed', done: outcomes.length });
+  return { outcomes, succeeded: outcomes.length, failed: 0 };
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// The LangGraph baselines' graphs, as Temporal workflows (same text functions, through the text activities)
+
+/** Seed 001 §2: sentiment, keywords, summary and language in parallel, joined into one result. */
+export async function textAnalysisGraph(input: { text: string }) {
+  const [sentiment, keywords, summary, language] = await Promise.all([
+    text.analyzeSentiment({ text: input.text }),
+    text.extractKeywords({ text: input.text }),
+    text.summarize({ text: input.text }),
+    text.detectLanguage({ text: input.text }),
+  ]);
+  return { sentiment, keywords, summary, language };
+}
+
+/** Seed 000 Pattern 2: classify → route → handler → priority → escalate (classification and priority in the workflow). */
+export async function routingGraph(input: { query: string }) {
+  const path: string[] = ['classifier'];
+  const c = classify(input.query);
+  let primary: unknown;
+  if (!c.triggered) {
+    path.push(c.route);
+    primary = await text.analyzeText({ text: input.query, analyses: ['sentiment', 'keywords'] });
+    path.push('priority_processor');
+  }
+  const priority = prioritise(c.priority);
+  let escalation: unknown;
+  if (needsEscalation(c)) {
+    path.push('escalation');
+    escalation = await text.summarize({ text: input.query, sentences: 1 });
+  }
+  return { route: c.route, priority: c.priority, path, primary, priorityProcessing: priority, escalation };
+}
