@@ -24,6 +24,17 @@ export const MAX_HEARTBEAT_THROTTLE_INTERVAL = '500 milliseconds';
 /** Workflow task timeout of the runs Orchestra starts. @default "4 seconds" (Temporal's default is 10 s) */
 export const WORKFLOW_TASK_TIMEOUT = '4 seconds';
 
+/**
+ * The longest one activation of workflow code may run in the worker's sandbox (the SDK's `isolateExecutionTimeout`).
+ * When an activation overruns it while the SDK's promise hooks are at work, Node does not stop the sandbox cleanly: the
+ * whole worker process dies with "async hook stack has become corrupted" (temporalio/sdk-typescript#939) instead of
+ * failing the one workflow task. Reproduced with a definition's 1,001-item `set` map (1,000 expressions in one
+ * activation) and the limit lowered to 150 ms; with the SDK's 5 s it happened in the everyday test suite and the bench at
+ * load average 10–15 on 2 cores. A workflow in a real endless loop is still stopped, later.
+ * @default "30 seconds" (SDK: 5 s)
+ */
+export const WORKFLOW_ACTIVATION_TIMEOUT = '30 seconds';
+
 /** How long a task waits for the worker that cached its workflow before any worker may take it. @default "1 second" (SDK: 10 s) */
 export const STICKY_QUEUE_SCHEDULE_TO_START_TIMEOUT = '1 second';
 

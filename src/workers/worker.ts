@@ -7,7 +7,7 @@ import type { LoadMcpConfigOptions } from '../mcp/config.js';
 import { llmSamplingHandler } from '../mcp/sampling.js';
 import { McpPool } from '../mcp/pool.js';
 import { ensureSandbox } from '../mcp/sandbox.js';
-import { MAX_HEARTBEAT_THROTTLE_INTERVAL, STICKY_QUEUE_SCHEDULE_TO_START_TIMEOUT } from '../shared/recovery.js';
+import { MAX_HEARTBEAT_THROTTLE_INTERVAL, STICKY_QUEUE_SCHEDULE_TO_START_TIMEOUT, WORKFLOW_ACTIVATION_TIMEOUT } from '../shared/recovery.js';
 import { WORKFLOW_INTERCEPTOR_MODULES } from '../observability/tracing.js';
 import { withObservability } from '../observability/worker-options.js';
 import { WORKFLOW_CACHE_SIZE } from './heap.js';
@@ -51,6 +51,8 @@ export async function createWorker(options: OrchestraWorkerOptions): Promise<Wor
     // A task for a workflow this worker cached waits this long for it before any worker may take it (see recovery.ts).
     stickyQueueScheduleToStartTimeout: STICKY_QUEUE_SCHEDULE_TO_START_TIMEOUT,
     maxHeartbeatThrottleInterval: MAX_HEARTBEAT_THROTTLE_INTERVAL,
+    // A long activation on a starved CPU must not kill the process (see recovery.ts).
+    isolateExecutionTimeout: WORKFLOW_ACTIVATION_TIMEOUT,
     // Not the SDK's heap-derived default (32 with the worker's bounded heap, see ./heap.ts).
     ...(capability === 'workflows' ? { maxCachedWorkflows: WORKFLOW_CACHE_SIZE } : {}),
     ...options.overrides,

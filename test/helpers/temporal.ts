@@ -24,6 +24,7 @@ import { startDevServer } from '../../src/runtime/dev-server.js';
 import { registerSearchAttributes } from '../../src/runtime/search-attributes.js';
 import { installRuntime } from '../../src/runtime/logging.js';
 import { withObservability } from '../../src/observability/worker-options.js';
+import { WORKFLOW_ACTIVATION_TIMEOUT } from '../../src/shared/recovery.js';
 import { CAPABILITIES, capabilityQueue } from '../../src/shared/task-queues.js';
 import { runWorkers } from '../../src/workers/pool.js';
 import { workflowBundleOptions } from '../../src/workers/worker.js';
@@ -157,6 +158,7 @@ export async function withWorker<T>(
     taskQueue,
     workflowBundle: await workflowBundle(),
     activities,
+    isolateExecutionTimeout: WORKFLOW_ACTIVATION_TIMEOUT, // as the product's worker: a loaded test host must not crash it
     ...options.worker,
   }));
   const { taskQueue: _base, maxCachedWorkflows: _cache, interceptors: _workflowSide, ...activitySettings } = options.worker ?? {};
