@@ -49,13 +49,20 @@ export function storedSpan(span: ReadableSpan): StoredSpan {
   };
 }
 
-/** Appends spans to the trace file (one `appendFileSync` per batch: lines from several processes never interleave). */
+/**
+ * Appends spans to the trace file, one `appendFileSync` (one write to a file opened for appending) per batch, so lines
+ * from several processes never interleave. Synchronous on purpose: the batch processor (./tracing.ts) calls it a few
+ * times a second at most, and a process that exits right after a flush has its spans on disk.
+ */
 export class SpanFileExporter implements SpanExporter {
+  private dirReady = false;
+
   constructor(private readonly file: string = traceFile()) {}
 
   export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
     try {
-      fs.mkdirSync(path.dirname(this.file), { recursive: true });
+      if (!this.dirReady) fs.mkdirSync(path.dirname(this.file), { recursive: true });
+      this.dirReady = true;
       fs.appendFileSync(this.file, spans.map((span) => `${JSON.stringify(storedSpan(span))}\n`).join(''));
       done({ code: ExportResultCode.SUCCESS });
     } catch (error) {

@@ -57,3 +57,10 @@ export function renderTrace(roots: TraceNode[]): string[] {
   const line = (cells: string[]) => `${cells[0].padStart(widths[0])}  ${cells[1].padStart(widths[1])}  ${cells[2].padEnd(widths[2])}  ${cells[3]}`;
   return [line(['START', 'DURATION', 'STATUS', 'SPAN']), ...rows.map(line)];
 }
+
+/** Whether some span of these traces names a parent that is not in the file (yet: it may still be in a batch). */
+export function missingParents(spans: StoredSpan[], traceIds: string[]): boolean {
+  const own = spans.filter((span) => traceIds.includes(span.traceId));
+  const ids = new Set(own.map((span) => span.spanId));
+  return own.some((span) => span.parentSpanId !== undefined && !ids.has(span.parentSpanId));
+}

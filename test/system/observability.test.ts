@@ -83,6 +83,10 @@ describe('observability: traces, timeline, stats and metrics of a run', () => {
       ] })]);
       assert.equal(ran.code, 0, ran.stderr + ran.stdout);
 
+      // Right after the run, as a user would: processes write their spans in batches, and `trace` waits for the run's
+      // last ones (a span whose parent is not in the file yet), so by the time it prints the file holds the whole run.
+      const tree = await cli(['trace', 'traced-run']);
+      assert.equal(tree.code, 0, tree.stderr);
       const spans = readSpans(traceFile);
       const named = (name: string) => spans.filter((s) => s.name === name);
       const [start] = named('StartWorkflow:callTools');
@@ -103,8 +107,6 @@ describe('observability: traces, timeline, stats and metrics of a run', () => {
       const meta = traced.seen.at(-1);
       assert.equal(meta?.traceparent, `00-${mcpSpan.traceId}-${mcpSpan.spanId}-01`);
 
-      const tree = await cli(['trace', 'traced-run']);
-      assert.equal(tree.code, 0, tree.stderr);
       const lines = tree.stdout.split('\n');
       assert.match(lines[0], new RegExp(`^trace ${start.traceId}$`));
       assert.match(lines[1], /START\s+DURATION\s+STATUS\s+SPAN/);

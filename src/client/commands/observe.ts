@@ -1,8 +1,8 @@
 /** `timeline`, `stats` and `trace`: how a run's steps went, how runs go overall, and a run's traces as a tree. */
 import type { Command } from 'commander';
 import { readSpans, traceFile } from '../../observability/span-file.js';
-import { durationText, renderTrace, traceTree, tracesOf } from '../../observability/trace-tree.js';
-import { traceDestination } from '../../observability/tracing.js';
+import { durationText, missingParents, renderTrace, traceTree, tracesOf } from '../../observability/trace-tree.js';
+import { FILE_SCHEDULE_DELAY_MS, traceDestination } from '../../observability/tracing.js';
 import { toMs } from '../../schemas/common.js';
 import { listQuery } from '../list-query.js';
 import { CliError, out, print, table, UsageError } from '../output.js';
@@ -24,6 +24,21 @@ export function sinceTime(value: string, now = Date.now()): Date {
     throw new UsageError(`--since: must be a duration such as "30m", "2h", "7d", or an ISO time such as 2026-11-29T18:00:00Z`);
   }
   return at;
+}
+
+/** How long `trace` waits for a run's spans still in a process's batch (processes write theirs every
+ *  FILE_SCHEDULE_DELAY_MS): a run that just ended shows whole; a run still going waits this long for its open spans. */
+const TRACE_SETTLE_MS = 10 * FILE_SCHEDULE_DELAY_MS;
+
+/** The run's spans, read again until every span's parent is in the file (or TRACE_SETTLE_MS has passed). */
+async function settledTrace(file: string, id: string) {
+  const deadline = Date.now() + TRACE_SETTLE_MS;
+  for (;;) {
+    const spans = readSpans(file);
+    const traceIds = tracesOf(spans, id);
+    if ((traceIds.length && !missingParents(spans, traceIds)) || Date.now() >= deadline) return { spans, traceIds };
+    await new Promise((resolve) => setTimeout(resolve, FILE_SCHEDULE_DELAY_MS / 2));
+  }
 }
 
 const latencyCells = (l: Latency) => [String(l.count), durationText(l.p50Ms), durationText(l.p95Ms), durationText(l.maxMs)];
@@ -84,10 +99,9 @@ export function observeCommands(program: Command): void {
     .argument('<workflowId>')
     .option('--file <path>', 'the trace file (default: ORCHESTRA_TRACE_FILE, else <ORCHESTRA_HOME>/traces/spans.jsonl)')
     .option('--json', 'the spans, as stored')
-    .action((id: string, opts: { file?: string; json?: boolean }) => {
+    .action(async (id: string, opts: { file?: string; json?: boolean }) => {
       const file = opts.file ?? traceFile();
-      const spans = readSpans(file);
-      const traceIds = tracesOf(spans, id);
+      const { spans, traceIds } = await settledTrace(file, id);
       if (!traceIds.length) {
         const destination = traceDestination();
         const where = destination.kind === 'otlp' ? ` Traces are exported over OTLP (${destination.endpoint}): look the run up in your tracing backend.`
