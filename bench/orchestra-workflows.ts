@@ -28,32 +28,27 @@ export interface PipelineResult {
 }
 
 /** Detect language → sentiment → keywords, the way an Orchestra workflow is written. */
-export async function sequentialPipeline(raw: PipelineInput): Promise<PipelineResult> {
-  const input = parseInput(PipelineInput, raw);
-  const progress = new ProgressReporter('sequentialPipeline');
-  progress.update({ step: 'detect language', done: 0, total: 3 });
-  const language = await text.detectLanguage({ text: input.text });
-  progress.update({ step: 'analyse sentiment', done: 1 });
-  const sentiment = await text.analyzeSentiment({ text: input.text });
-  progress.update({ step: 'extract keywords', done: 2 });
-  const keywords = await text.extractKeywords({ text: input.text, limit: 5 });
-  progress.update({ step: 'done', state: 'completed', done: 3 });
-  return { language: language.code, sentiment: sentiment.label, keywords: keywords.keywords.map((k) => k.term) };
+export function sequentialPipeline(raw: PipelineInput): Promise<PipelineResult> {
+  return pipeline(raw, text);
 }
 
 /**
  * The Orchestra version with the three steps as local activities: they run in the worker that runs the workflow, inside
  * its workflow task, with no activity task round trip through the server (fit for short, cheap steps like these).
  */
-export async function sequentialPipelineLocal(raw: PipelineInput): Promise<PipelineResult> {
+export function sequentialPipelineLocal(raw: PipelineInput): Promise<PipelineResult> {
+  return pipeline(raw, localText);
+}
+
+async function pipeline(raw: PipelineInput, steps: Pick<TextActivities, 'detectLanguage' | 'analyzeSentiment' | 'extractKeywords'>): Promise<PipelineResult> {
   const input = parseInput(PipelineInput, raw);
   const progress = new ProgressReporter('sequentialPipeline');
   progress.update({ step: 'detect language', done: 0, total: 3 });
-  const language = await localText.detectLanguage({ text: input.text });
+  const language = await steps.detectLanguage({ text: input.text });
   progress.update({ step: 'analyse sentiment', done: 1 });
-  const sentiment = await localText.analyzeSentiment({ text: input.text });
+  const sentiment = await steps.analyzeSentiment({ text: input.text });
   progress.update({ step: 'extract keywords', done: 2 });
-  const keywords = await localText.extractKeywords({ text: input.text, limit: 5 });
+  const keywords = await steps.extractKeywords({ text: input.text, limit: 5 });
   progress.update({ step: 'done', state: 'completed', done: 3 });
   return { language: language.code, sentiment: sentiment.label, keywords: keywords.keywords.map((k) => k.term) };
 }
