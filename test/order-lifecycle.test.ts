@@ -4,6 +4,7 @@
  * dead-lettered and redriven, continue-as-new, the log replayed to the workflow's state, and the SDK replayer.
  */
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { Worker } from '@temporalio/worker';
 import {
@@ -12,7 +13,7 @@ import {
 import { OrderClosedError, publishOrderEvent, replayOrder, type StoreCall } from '../src/client/order-events.js';
 import type { OrderLifecycleView } from '../src/schemas/order-lifecycle.js';
 import { toolResultOf } from '../src/shared/tool-result.js';
-import { InvalidInputError, type Orchestra } from '../src/client/api.js';
+import { InvalidInputError, Orchestra } from '../src/client/api.js';
 import { eventually } from './helpers/eventually.js';
 import { readStore, testDeps, useTemporal, withWorker, workflowBundle, type TestDeps } from './helpers/temporal.js';
 import { withObservability } from '../src/observability/worker-options.js';
@@ -63,11 +64,13 @@ describe('orderLifecycle (time-skipping, real store)', () => {
   const result = (orchestra: Orchestra, orderId: string) => orchestra.result(lifecycleIdOf(orderId)) as Promise<OrderLifecycleView>;
 
   it('runs order.created → payment.processed → shipping.scheduled → order.completed once, however often the event arrives', async () => {
-    await withWorker(t.env, t.deps, async ({ orchestra, taskQueue }) => {
-      const orderId = 'ord-evt-1';
-      const before = await paymentsOf(t.deps, 'cust-003');
-      // Concurrent producers deliver the same event four times.
-      await Promise.all([1, 2, 3, 4].map(() => publishOrderEvent(orchestra, created(orderId, 'cust-003'), { taskQueue })));
+    const orderId = 'ord-evt-1';
+    const taskQueue = `test-${randomUUID()}`;
+    const before = await paymentsOf(t.deps, 'cust-003');
+    // Concurrent producers deliver the same event four times, all while the order is open: before a worker polls its
+    // queue (with a worker running, the order can complete before the last copy lands, which then finds it closed).
+    await Promise.all([1, 2, 3, 4].map(() => publishOrderEvent(Orchestra.fromClient(t.env.client), created(orderId, 'cust-003'), { taskQueue })));
+    await withWorker(t.env, t.deps, async ({ orchestra }) => {
       const view = await result(orchestra, orderId);
       assert.equal(view.state.status, 'completed');
       assert.equal(view.state.version, 4);
@@ -87,7 +90,7 @@ describe('orderLifecycle (time-skipping, real store)', () => {
       // The order has ended: a late event is refused, not processed by a second run.
       await assert.rejects(publishOrderEvent(orchestra, created(orderId, 'cust-003'), { taskQueue }), OrderClosedError);
       await assert.rejects(publishOrderEvent(orchestra, { ...created('ord-x'), type: 'order.shipped' } as never, { taskQueue }), InvalidInputError);
-    });
+    }, { worker: { taskQueue } });
   });
 
   it('holds an event that arrives before its predecessor, and applies it in order', async () => {

@@ -45,8 +45,18 @@ export async function publishOrderEvent(orchestra: Orchestra, raw: OrderEventInp
     });
     return { workflowId, runId: handle.signaledRunId };
   } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) throw new OrderClosedError(event.orderId);
-    throw err;
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    // Refused as a duplicate start: either the order's run has closed (its id is not reused), or another producer's
+    // start won a race the server did not resolve as a signal (Temporal's test server does this with concurrent
+    // signal-with-starts). A running order still takes the event.
+    const described = await orchestra.describe(workflowId).catch(() => undefined);
+    if (described?.status.name !== 'RUNNING') throw new OrderClosedError(event.orderId);
+    try {
+      await orchestra.client.workflow.getHandle(workflowId, described.runId).signal(ORDER_EVENT_SIGNAL, event);
+    } catch {
+      throw new OrderClosedError(event.orderId); // it closed in between
+    }
+    return { workflowId, runId: described.runId };
   }
 }
 
