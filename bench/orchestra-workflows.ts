@@ -2,11 +2,7 @@
  * The bench-only workflows written with Orchestra's helpers (see bench/workflows.ts, which loads this module when a run
  * of one of them starts). Deterministic code only (bundled into the workflow sandbox).
  */
-import { proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
-import { CallToolsInput } from '../src/schemas/call-tools-input.js';
-import type { CallToolsResult } from '../src/schemas/call-tools.js';
-import { describeToolCall } from '../src/shared/tool-call-description.js';
-import { callTool } from '../src/workflows/support/tools.js';
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import { z } from 'zod';
 import type { TextActivities } from '../src/activities/text.js';
 import { parseInput } from '../src/workflows/support/input.js';
@@ -51,23 +47,6 @@ async function pipeline(raw: PipelineInput, steps: Pick<TextActivities, 'detectL
   const keywords = await steps.extractKeywords({ text: input.text, limit: 5 });
   progress.update({ step: 'done', state: 'completed', done: 3 });
   return { language: language.code, sentiment: sentiment.label, keywords: keywords.keywords.map((k) => k.term) };
-}
-
-/**
- * callTools (src/workflows/call-tools.ts, without its dead-letter path) with the tool calls on the workflow's own task
- * queue instead of the `tools` capability queue: an investigation of what eager activity dispatch (the server hands
- * the activity back with the workflow task's completion, only for the same queue) would save per call.
- */
-export async function callToolsSameQueue(raw: CallToolsInput): Promise<CallToolsResult> {
-  const input = parseInput(CallToolsInput, raw);
-  const progress = new ProgressReporter('callTools');
-  const outcomes: CallToolsResult['outcomes'] = [];
-  for (const [index, call] of input.calls.entries()) {
-    progress.update({ step: describeToolCall(call), done: index, total: input.calls.length });
-    outcomes.push({ call: describeToolCall(call), ok: true, result: await callTool(call, { taskQueue: workflowInfo().taskQueue }) });
-  }
-  progress.update({ step: 'all calls succeeded', state: 'completed', outcome: 'completed', done: outcomes.length });
-  return { outcomes, succeeded: outcomes.length, failed: 0 };
 }
 
 // ---------------------------------------------------------------------------------------------------------------------

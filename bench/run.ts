@@ -25,7 +25,7 @@ import { installRuntime } from '../src/runtime/logging.js';
 import { projectRoot } from '../src/runtime/paths.js';
 import { latencyChart, langgraphChart, renderCharts, scaleChart, throughputChart, type Chart } from './lib/charts.js';
 import type { BenchContext } from './lib/context.js';
-import { benchCpu, bundleBenchWorkflows, bundleTwinWorkflows, scratchDir, startBenchWorker } from './lib/harness.js';
+import { benchCpu, bundleBenchWorkflows, bundleTwinWorkflows, ORCHESTRA_ROUTING, scratchDir, startBenchWorker } from './lib/harness.js';
 import { cpuShare, machineInfo, versions } from './lib/machine.js';
 import { GOALS, goals, readJson, relative, renderReport, type BenchOutput } from './lib/report.js';
 import { round } from './lib/stats.js';
@@ -93,7 +93,7 @@ try {
   const ctx: BenchContext = {
     env,
     client: env.client,
-    orchestra: Orchestra.fromClient(env.client),
+    orchestra: Orchestra.fromClient(env.client, {}, ORCHESTRA_ROUTING), // as npm start's client
     worker,
     bundlePath,
     twin,

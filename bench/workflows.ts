@@ -16,6 +16,5 @@ export * from '../src/workflows/index.js';
 
 export const sequentialPipeline: typeof import('./orchestra-workflows.js').sequentialPipeline = async (...args) => (await import(/* webpackMode: "eager" */ './orchestra-workflows.js')).sequentialPipeline(...args);
 export const sequentialPipelineLocal: typeof import('./orchestra-workflows.js').sequentialPipelineLocal = async (...args) => (await import(/* webpackMode: "eager" */ './orchestra-workflows.js')).sequentialPipelineLocal(...args);
-export const callToolsSameQueue: typeof import('./orchestra-workflows.js').callToolsSameQueue = async (...args) => (await import(/* webpackMode: "eager" */ './orchestra-workflows.js')).callToolsSameQueue(...args);
 export const textAnalysisGraph: typeof import('./orchestra-workflows.js').textAnalysisGraph = async (...args) => (await import(/* webpackMode: "eager" */ './orchestra-workflows.js')).textAnalysisGraph(...args);
 export const routingGraph: typeof import('./orchestra-workflows.js').routingGraph = async (...args) => (await import(/* webpackMode: "eager" */ './orchestra-workflows.js')).routingGraph(...args);

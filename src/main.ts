@@ -65,7 +65,8 @@ if (target.configured) {
 
 countApprovalsPendingIn(client); // orchestra_approvals_pending counts the cluster's waiting runs at each scrape
 const workers = await createWorkers({ connection, namespace: target.namespace, activityDeps: { mcp } }); // every queue
-const orchestra = Orchestra.fromClient(client, target);
+// This process's workers poll every queue, so its runs send their activities to the workflow's own queue: eager dispatch.
+const orchestra = Orchestra.fromClient(client, target, { activityQueues: 'workflow' });
 const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-').toLowerCase();
 
 const demo = async () => {

@@ -13,6 +13,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
 import { WORKFLOW_INTERCEPTOR_MODULES } from '../../src/observability/tracing.js';
 import { WORKER_HEAP_FLAGS } from '../../src/workers/heap.js';
+import { ACTIVITY_QUEUES_MEMO } from '../../src/shared/capabilities.js';
 import { startDevServer } from '../../src/runtime/dev-server.js';
 import { cpuSnapshot, procMemory, type CpuSnapshot } from './machine.js';
 import { round } from './stats.js';
@@ -20,6 +21,14 @@ import type { BenchWorkerConfig, WorkerSettings } from '../worker-process.js';
 
 const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const scratchDir = path.join(benchDir, 'results', 'tmp');
+
+/**
+ * How `npm start` routes its runs' activities (its workers poll every queue, as the bench's Orchestra worker does): to
+ * the workflow's own queue, for eager activity dispatch (ActivityQueues, src/shared/capabilities.ts). Orchestra's
+ * client sets it from its defaults; runs started through the plain client (bench-only workflows) take this memo.
+ */
+export const ORCHESTRA_ROUTING = { activityQueues: 'workflow' } as const;
+export const ORCHESTRA_ROUTING_MEMO = { memo: { [ACTIVITY_QUEUES_MEMO]: ORCHESTRA_ROUTING.activityQueues } };
 
 /**
  * Bundles bench/workflows.ts (every Orchestra workflow + the bench's) with the workflow interceptors every Orchestra

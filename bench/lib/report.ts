@@ -199,7 +199,11 @@ export function renderReport(out: BenchOutput, wal: BenchOutput | undefined, cha
   if (k && !k.error) {
     p(`Orchestra's \`callTools\` with ${k.calls} read-only \`store.get_customer\` calls against the raw twin's \`rawCallTools\` (the same ${k.calls} \`callTool\` activities on the plain SDK worker), one run at a time, interleaved, ${k.runs} runs each. From each run's history (server clock, ms resolution): the worker's time in the first workflow task and in each later one (start → complete), each activity's start → complete (for a store read: the MCP round trip, validation and the store), and how long each activity waited to be picked up. Cells: median over runs (min–max).`, '',
       '| variant | wall p50 ms | history events | workflow tasks | first workflow task ms | later workflow tasks ms | activity ms | activity wait ms | workflow-task waits per run ms |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-    for (const [name, x] of [['Orchestra `callTools`', k.orchestra], ['investigation: `callToolsSameQueue` (tool calls on the workflow queue: eager activity dispatch)', k.sameQueue], ['raw twin `rawCallTools`', k.raw]] as const) {
+    const investigations = [
+      ['investigation: `callTools` with its tool calls on the `tools` capability queue (a deployment split by capability: no eager activity dispatch)', k.capabilityQueues],
+      ['investigation: `callToolsSameQueue` (tool calls on the workflow queue: eager activity dispatch)', (k as { sameQueue?: typeof k.orchestra }).sameQueue], // results before round 4
+    ] as const;
+    for (const [name, x] of [['Orchestra `callTools`', k.orchestra], ...investigations, ['raw twin `rawCallTools`', k.raw]] as const) {
       if (!x) continue;
       p(`| ${name} | ${fmt(x.wallMs.p50)} | ${x.historyEvents} | ${x.workflowTasks} | ${fmtSpread(x.firstWorkflowTaskMs)} | ${fmtSpread(x.laterWorkflowTaskMs)} | ${fmtSpread(x.activityMs)} | ${fmtSpread(x.activityQueueMs)} | ${fmtSpread(x.workflowTaskQueueMs)} |`);
     }

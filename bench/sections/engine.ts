@@ -18,7 +18,7 @@ import { randomUUID } from 'node:crypto';
 import { prepareDefinitionRun } from '../../src/client/definitions.js';
 import { projectRoot } from '../../src/runtime/paths.js';
 import type { BenchContext } from '../lib/context.js';
-import { breakdown } from '../lib/harness.js';
+import { breakdown, ORCHESTRA_ROUTING_MEMO } from '../lib/harness.js';
 import { distribution, round, since, type Distribution } from '../lib/stats.js';
 import { fanOutInput } from './fanout.js';
 import { PIPELINE_TEXT } from './latency.js';
@@ -162,7 +162,7 @@ export async function engine(ctx: BenchContext): Promise<EngineResult | { skippe
         // Both sides start through the plain client (`sequentialPipeline` is bench-only, not in Orchestra's catalog).
         const workflowId = `bench-engine-${side.type}-${randomUUID()}`;
         const t0 = performance.now();
-        const handle = await ctx.client.workflow.start(side.type, { taskQueue, workflowId, args: [input] });
+        const handle = await ctx.client.workflow.start(side.type, { taskQueue, workflowId, args: [input], ...ORCHESTRA_ROUTING_MEMO });
         const result = await handle.result() as unknown;
         const wall = since(t0);
         const slowestMs = side.check(result);

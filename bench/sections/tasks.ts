@@ -33,8 +33,9 @@ export interface TasksResult {
   calls: number;
   orchestra: TaskCosts;
   raw: TaskCosts;
-  /** Investigation: callTools with its tool calls on the workflow's own queue (eager activity dispatch). */
-  sameQueue?: TaskCosts;
+  /** Investigation: callTools with its tool calls on the `tools` capability queue (a deployment split by capability:
+   * no eager activity dispatch). Older results files have `sameQueue` instead (the reverse investigation). */
+  capabilityQueues?: TaskCosts;
 }
 
 export async function tasks(ctx: BenchContext): Promise<TasksResult> {
@@ -43,11 +44,7 @@ export async function tasks(ctx: BenchContext): Promise<TasksResult> {
   const input = { calls: STORE_READS };
   const variants = {
     orchestra: async () => (await ctx.orchestra.start('callTools', input, { taskQueue: ctx.worker.taskQueue })).workflowId,
-    sameQueue: async () => {
-      const workflowId = `bench-tasks-same-queue-${randomUUID()}`;
-      await ctx.client.workflow.start('callToolsSameQueue', { taskQueue: ctx.worker.taskQueue, workflowId, args: [input] });
-      return workflowId;
-    },
+    capabilityQueues: async () => (await ctx.orchestra.start('callTools', input, { taskQueue: ctx.worker.taskQueue, activityQueues: 'capability' })).workflowId,
     raw: async () => {
       const workflowId = `bench-tasks-raw-${randomUUID()}`;
       await ctx.client.workflow.start('rawCallTools', { taskQueue: ctx.twin.taskQueue, workflowId, args: [input] });
@@ -55,9 +52,9 @@ export async function tasks(ctx: BenchContext): Promise<TasksResult> {
     },
   };
   type Variant = keyof typeof variants;
-  const samples: Record<Variant, { wall: number[]; ids: string[] }> = { orchestra: { wall: [], ids: [] }, sameQueue: { wall: [], ids: [] }, raw: { wall: [], ids: [] } };
+  const samples: Record<Variant, { wall: number[]; ids: string[] }> = { orchestra: { wall: [], ids: [] }, capabilityQueues: { wall: [], ids: [] }, raw: { wall: [], ids: [] } };
   for (let i = -warmup; i < runs; i++) {
-    for (const v of i % 2 ? (['raw', 'sameQueue', 'orchestra'] as const) : (['orchestra', 'sameQueue', 'raw'] as const)) {
+    for (const v of i % 2 ? (['raw', 'capabilityQueues', 'orchestra'] as const) : (['orchestra', 'capabilityQueues', 'raw'] as const)) {
       const start = performance.now();
       const workflowId = await variants[v]();
       const result = await ctx.client.workflow.getHandle(workflowId).result() as { succeeded: number };
@@ -71,7 +68,7 @@ export async function tasks(ctx: BenchContext): Promise<TasksResult> {
   const costs = async (v: Variant): Promise<TaskCosts> => {
     const parts: HistoryBreakdown[] = await Promise.all(samples[v].ids.map(async (id) => breakdown((await ctx.client.workflow.getHandle(id).fetchHistory()).events ?? [])));
     return {
-      workflowType: { orchestra: 'callTools', sameQueue: 'callToolsSameQueue', raw: 'rawCallTools' }[v],
+      workflowType: { orchestra: 'callTools', capabilityQueues: 'callTools', raw: 'rawCallTools' }[v],
       wallMs: distribution(samples[v].wall),
       historyEvents: parts[0].events,
       workflowTasks: parts[0].workflowTasks,
@@ -84,10 +81,10 @@ export async function tasks(ctx: BenchContext): Promise<TasksResult> {
   };
   const orchestra = await costs('orchestra');
   const raw = await costs('raw');
-  const sameQueue = await costs('sameQueue');
-  for (const [name, c] of [['orchestra', orchestra], ['tools on the workflow queue', sameQueue], ['raw', raw]] as const) {
+  const capabilityQueues = await costs('capabilityQueues');
+  for (const [name, c] of [['orchestra', orchestra], ['tools on the capability queue', capabilityQueues], ['raw', raw]] as const) {
     ctx.log(`tasks ${name}: wall p50 ${c.wallMs.p50} ms, ${c.historyEvents} events, first workflow task ${c.firstWorkflowTaskMs.median} ms, later ${c.laterWorkflowTaskMs.median} ms, ` +
       `activity ${c.activityMs.median} ms (waits ${c.activityQueueMs.median} ms)`);
   }
-  return { runs, calls: STORE_READS.length, orchestra, raw, sameQueue };
+  return { runs, calls: STORE_READS.length, orchestra, raw, capabilityQueues };
 }

@@ -16,6 +16,7 @@ import type { Progress } from '../shared/progress.js';
 import { PROGRESS_QUERY } from '../shared/progress.js';
 import { PATTERN } from '../shared/search-attributes.js';
 import { WORKFLOW_TASK_TIMEOUT } from '../shared/recovery.js';
+import { ACTIVITY_QUEUES, ACTIVITY_QUEUES_MEMO, isActivityQueues, type ActivityQueues } from '../shared/capabilities.js';
 import { TASK_QUEUE } from '../shared/task-queues.js';
 import { describeProblems, problemsOf, type Problem } from '../shared/validation.js';
 import { resetPoint, type ResetTarget } from './reset.js';
@@ -62,6 +63,21 @@ export interface StartOptions {
   taskQueue?: string;
   /** Temporal priority key (1 first … 5 last); default: the type's own from its input (routeRequest: by urgency). */
   priorityKey?: number;
+  /** Where the run sends its activities (see ActivityQueues in src/shared/capabilities.ts): `workflow` for a worker that
+   * serves every queue (eager activity dispatch), `capability` for workers split by capability. Default: the client's
+   * (`npm start` uses `workflow`), else ORCHESTRA_ACTIVITY_QUEUES, else `capability`. */
+  activityQueues?: ActivityQueues;
+}
+
+/** What a client's runs default to (StartOptions' fields). */
+export type ClientDefaults = Pick<StartOptions, 'activityQueues'>;
+
+/** ORCHESTRA_ACTIVITY_QUEUES (`capability` or `workflow`), checked: a wrong value fails before anything starts. */
+export function activityQueuesFromEnv(env: NodeJS.ProcessEnv = process.env): ActivityQueues {
+  const value = env.ORCHESTRA_ACTIVITY_QUEUES?.trim();
+  if (!value) return 'capability';
+  if (!isActivityQueues(value)) throw new Error(`ORCHESTRA_ACTIVITY_QUEUES: "${value}" is not one of ${ACTIVITY_QUEUES.join(', ')}`);
+  return value;
 }
 
 export interface StartedRun {
@@ -73,10 +89,12 @@ export interface StartedRun {
 }
 
 export class Orchestra {
-  private constructor(readonly client: Client, readonly target: TemporalTarget, private readonly owned?: Connection) {}
+  private constructor(
+    readonly client: Client, readonly target: TemporalTarget, private readonly owned?: Connection, readonly defaults: ClientDefaults = {},
+  ) {}
 
   /** Connects with the standard Temporal environment configuration (or the local dev server). */
-  static async connect(target: TemporalTarget = temporalTarget()): Promise<Orchestra> {
+  static async connect(target: TemporalTarget = temporalTarget(), defaults: ClientDefaults = {}): Promise<Orchestra> {
     let connection: Connection;
     try {
       connection = await Connection.connect({ ...target.connectionOptions, connectTimeout: '5 seconds' });
@@ -85,12 +103,12 @@ export class Orchestra {
     }
     // Traced: each start, signal, update and query is a span, and the run joins its trace (src/observability).
     const client = new Client({ connection, namespace: target.namespace, interceptors: { workflow: tracingClientInterceptors() } });
-    return new Orchestra(client, target, connection);
+    return new Orchestra(client, target, connection, defaults);
   }
 
   /** Wraps an existing client (tests, the demo runner). */
-  static fromClient(client: Client, target: Partial<TemporalTarget> = {}): Orchestra {
-    return new Orchestra(client, { ...temporalTarget(), ...target, namespace: client.options.namespace });
+  static fromClient(client: Client, target: Partial<TemporalTarget> = {}, defaults: ClientDefaults = {}): Orchestra {
+    return new Orchestra(client, { ...temporalTarget(), ...target, namespace: client.options.namespace }, undefined, defaults);
   }
 
   /** Validates input against the workflow's schema, returning the parsed value or throwing InvalidInputError. */
@@ -109,6 +127,7 @@ export class Orchestra {
     const workflowId = options.workflowId ?? spec.workflowId(parsed as never, uniqueSuffix());
     const oneRun = spec.oneRunPerId === true;
     const priorityKey = options.priorityKey ?? spec.priorityKey?.(parsed as never);
+    const activityQueues = options.activityQueues ?? this.defaults.activityQueues ?? activityQueuesFromEnv();
     let runId: string;
     try {
       const handle = await this.client.workflow.start(type, {
@@ -119,6 +138,8 @@ export class Orchestra {
         staticDetails: spec.description,
         workflowTaskTimeout: WORKFLOW_TASK_TIMEOUT, // a task a dead worker held is retried elsewhere this soon
         typedSearchAttributes: [{ key: PATTERN, value: type }],
+        // Runs without the memo (and every run begun before it) route by capability, as before.
+        ...(activityQueues === 'workflow' ? { memo: { [ACTIVITY_QUEUES_MEMO]: activityQueues } } : {}),
         ...(priorityKey !== undefined ? { priority: { priorityKey } } : {}),
         ...(oneRun ? { workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'REJECT_DUPLICATE' } as const : {}),
       });

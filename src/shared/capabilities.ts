@@ -20,3 +20,25 @@ export function isCapability(value: string): value is Capability {
 export function capabilityQueue(base: string, capability: Capability): string {
   return capability === 'workflows' ? base : `${base}-${capability}`;
 }
+
+/**
+ * Where a run sends its activities, chosen when it starts and kept in its memo (ACTIVITY_QUEUES_MEMO), so a replay
+ * routes them the same way:
+ * - `capability` (the default, and every run without the memo): each capability's own queue, so each capability's
+ *   workers can be scaled on their own (`npm run worker -- --queues tools`).
+ * - `workflow`: the run's own queue. The worker that completes a workflow task then gets the activities it scheduled
+ *   back with the completion (the SDK's eager activity dispatch, which Temporal offers for the workflow's own queue
+ *   only): no trip through the server's task matching and no wait for a poller. For a worker that serves every queue
+ *   (`npm start`, `npm run worker` without `--queues`); in a deployment split by capability, the workflow workers would
+ *   run the activities and the capability workers would sit idle.
+ * Pure (no process, no I/O): workflow code imports it.
+ */
+export const ACTIVITY_QUEUES = ['capability', 'workflow'] as const;
+export type ActivityQueues = (typeof ACTIVITY_QUEUES)[number];
+
+/** The memo field that records a run's ActivityQueues (absent: `capability`). */
+export const ACTIVITY_QUEUES_MEMO = 'orchestraActivityQueues';
+
+export function isActivityQueues(value: string): value is ActivityQueues {
+  return (ACTIVITY_QUEUES as readonly string[]).includes(value);
+}

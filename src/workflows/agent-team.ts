@@ -14,6 +14,7 @@ import { describeFailure } from './support/failures.js';
 import { parseInput } from './support/input.js';
 import { poolActivities, releaseGrant } from './support/pool.js';
 import { ProgressReporter } from './support/progress.js';
+import { childRouting } from './support/queues.js';
 
 export async function agentTeam(raw: AgentTeamInput): Promise<AgentTeamResult> {
   const input = parseInput(AgentTeamInput, raw);
@@ -68,6 +69,7 @@ async function runAgent(input: ReturnType<typeof AgentTeamInput.parse>, team: st
   try {
     return await executeChild('dataAgent', {
       workflowId,
+      ...childRouting(),
       args: [{ spec, pool: input.pool, poolCapacity: input.poolCapacity, team, peers } satisfies DataAgentInput],
       staticSummary: `${spec.agentType}: ${spec.task}`,
     }) as AgentOutcome;

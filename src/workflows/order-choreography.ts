@@ -8,6 +8,7 @@ import { businessFailure } from '../shared/business-failure.js';
 import { Compensations } from './support/compensations.js';
 import { parseInput } from './support/input.js';
 import { ProgressReporter } from './support/progress.js';
+import { childRouting } from './support/queues.js';
 import {
   cancelShippingLabel, catalogPrices, chargePayment, createShippingLabel, createUserAccount, deleteUserAccount, refundPayment, reserveStock,
   restoreStock, sendCancellationNotice, sendConfirmation,
@@ -30,7 +31,7 @@ export async function orderChoreography(raw: OrderSagaInput): Promise<OrderSagaR
   progress.update({ step: `pricing ${order.items.map((item) => item.sku).join(', ')}` });
   const amount = await priceOf(order);
   const services = await Promise.all((['payment', 'inventory', 'shipping'] as const).map((service) => startChild(`${service}Service`, {
-    workflowId: serviceWorkflowId(service, order.orderId), args: [order, amount], staticSummary: `${service} service of order ${order.orderId}`,
+    workflowId: serviceWorkflowId(service, order.orderId), ...childRouting(), args: [order, amount], staticSummary: `${service} service of order ${order.orderId}`,
   })));
 
   const saga = new Compensations((now) => progress.update({ step: now }));

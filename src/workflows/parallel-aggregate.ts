@@ -55,6 +55,7 @@ import { parseInput, rejectedUpdate } from './support/input.js';
 import { orchestraMetrics } from './support/metrics.js';
 import { partitionId, shareConcurrency, slicesOf, type Slice } from './support/partitions.js';
 import { ProgressReporter } from './support/progress.js';
+import { childRouting } from './support/queues.js';
 import { analyzeText } from './support/text-analysis.js';
 import { assertFits, formatBytes, jsonBytes, keepWithinBudget, type OmittedResult } from './support/result-budget.js';
 import { callTool, stepKey } from './support/tools.js';
@@ -443,6 +444,7 @@ class PartitionedFanOut implements Stoppable {
     const { branchTimeout, retry, resultBudgetBytes } = this.settings;
     const handle = await startChild(parallelAggregatePartition, {
       workflowId: partitionId(workflowInfo().workflowId, index, this.partitions),
+      ...childRouting(),
       args: [{
         branches: slice.items, maxConcurrency, branchTimeout, retry,
         // Each partition keeps its share of the result budget; the parent applies the whole budget again.

@@ -27,6 +27,7 @@ import { chooseToolCall, LLM_NOT_CONFIGURED } from './support/llm.js';
 import { functionName, modelTools, observationText, withoutEngineKey } from './support/model-tools.js';
 import { recoveryTimeouts } from '../shared/recovery.js';
 import { ProgressReporter } from './support/progress.js';
+import { childRouting } from './support/queues.js';
 import { textActivities as text } from './support/text-analysis.js';
 import { callTool, stepKey } from './support/tools.js';
 
@@ -176,6 +177,7 @@ async function runAgents(input: ReturnType<typeof ReactOrchestratorInput.parse>,
   progress.update({ step: `fanning out ${tasks.length} tasks to agents` });
   return executeChild('agentTeam', {
     workflowId: `${workflowInfo().workflowId}--agents`,
+    ...childRouting(),
     args: [{ tasks, pool: input.agentPool } satisfies AgentTeamInput],
   }) as Promise<AgentTeamResult>;
 }

@@ -14,6 +14,7 @@ import { ApprovalGate } from '../support/approval.js';
 import type { Semaphore } from '../support/concurrency.js';
 import type { ProgressReporter } from '../support/progress.js';
 import { deadLetter } from '../support/dead-letters.js';
+import { childRouting } from '../support/queues.js';
 import { callTool, retryPolicyOf, stepKey } from '../support/tools.js';
 
 /** Registered activities keep their own retry default: a few attempts, as the text activities have everywhere. */
@@ -124,6 +125,7 @@ export function loopChild(
 ): Promise<unknown> {
   return executeChild('definitionLoop', {
     workflowId: childId(path),
+    ...childRouting(),
     staticSummary: summaryOf(path, `loop of ${definition.name} v${definition.version}, ${loop.iterationsPerRun} iterations per run`),
     args: [{ name: definition.name, version: definition.version, maxParallel: definition.maxParallel, path, loop, context, definitions, state: { iteration: 0 } }],
   });
@@ -138,7 +140,7 @@ export function childId(path: string): string {
 export async function childStep(
   child: NonNullable<Step['workflow']>, input: unknown, path: string, definitions: Record<string, unknown>, timeout?: string | number,
 ): Promise<unknown> {
-  const options = { workflowId: childId(path), ...(timeout ? { workflowExecutionTimeout: timeout } : {}) };
+  const options = { workflowId: childId(path), ...childRouting(), ...(timeout ? { workflowExecutionTimeout: timeout } : {}) };
   if ('type' in child) return executeChild(child.type, { ...options, args: [input ?? {}], staticSummary: summaryOf(path, child.type) });
   const definition = definitions[child.definition];
   if (definition === undefined) {

@@ -11,6 +11,7 @@ import { MAP_PARTITION_SIZE, type Definition, type Step } from '../../engine/def
 import { joinOutcome, requiredSuccesses } from '../../engine/joins.js';
 import { settleBounded } from '../support/concurrency.js';
 import { partitionId, shareConcurrency, slicesOf } from '../support/partitions.js';
+import { childRouting } from '../support/queues.js';
 import { childId, summaryOf } from './actions.js';
 import type { StepBoard } from './board.js';
 import { joinFailed } from './fan-out.js';
@@ -67,6 +68,7 @@ export async function mapInPartitions(map: NonNullable<Step['map']>, list: unkno
     };
     const part: MapPartitionOutput = await executeChild('definitionMap', {
       workflowId: partitionId(childId(path), index, slices.length),
+      ...childRouting(),
       staticSummary: summaryOf(path, `items ${slice.offset + 1}–${slice.offset + slice.items.length} of ${n} (partition ${index + 1} of ${slices.length})`),
       args: [input],
     });
