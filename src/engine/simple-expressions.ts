@@ -1,13 +1,14 @@
 /**
  * The common expression shapes of definitions — a path of plain names (`input.orderId`, `steps.price`, `$.input.items.sku`),
- * a literal (`'USD'`, `5`, `true`, `null`), and `&` joining those when both sides are text — evaluated synchronously,
+ * a literal (`'USD'`, `5`, `true`, `null`), an array of those (`[input.items.sku]`), and `&` joining them when both
+ * sides are text — evaluated synchronously,
  * with JSONata's own results. Everything else is left to JSONata (./expressions.ts).
  *
  * Why by hand: JSONata evaluates every node asynchronously, and inside the workflow sandbox each promise it makes costs a
  * captured stack (the SDK's stack-trace query records one per promise). A three-name path makes about a dozen promises;
  * a definition's dozens of paths were most of the engine's extra time in a workflow task (bench/FINDINGS.md). No library
  * offers a synchronous JSONata, so the few shapes above are ported here line for line from JSONata 2.x (evaluatePath,
- * evaluateStep, lookup, evaluate's sequence handling, evaluateStringConcat); test/simple-expressions.test.ts checks them
+ * evaluateStep, lookup, evaluate's sequence handling, the array constructor, evaluateStringConcat); test/simple-expressions.test.ts checks them
  * against JSONata itself over generated documents.
  *
  * The shape is read from JSONata's own syntax tree (so parsing and its errors stay JSONata's), accepting only nodes
@@ -39,6 +40,22 @@ export function planSimple(ast: jsonata.ExprNode): Simple | undefined {
     if (!names.length || !names.every(isName)) return undefined;
     const keys = names.map((n) => n.value as string);
     return (context) => (context !== null && typeof context === 'object' && !Array.isArray(context) ? evaluatePath(keys, context) : JSONATA);
+  }
+  if (node.type === 'unary' && node.value === '[' && hasOnly(node, ['type', 'value', 'position', 'expressions']) && Array.isArray(node.expressions)) {
+    const items = node.expressions as Node[];
+    const plans = items.map((item) => planSimple(item as unknown as jsonata.ExprNode));
+    if (!plans.every((plan) => plan !== undefined)) return undefined;
+    return (context) => { // evaluateUnary's array constructor: each item appended, an inner constructor kept whole
+      let result: unknown[] = [];
+      for (const [i, plan] of plans.entries()) {
+        const value = plan(context);
+        if (value === JSONATA) return JSONATA;
+        if (value === undefined) continue;
+        if (items[i].value === '[') result.push(value);
+        else result = result.concat(Array.isArray(value) ? value : [value]);
+      }
+      return result;
+    };
   }
   if (node.type === 'binary' && node.value === '&' && hasOnly(node, ['type', 'value', 'position', 'lhs', 'rhs'])) {
     const lhs = planSimple(node.lhs as jsonata.ExprNode);
