@@ -10,7 +10,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import jsonata from 'jsonata';
-import { conditionExpression, evaluate, ExpressionError, expressionsIn, resolve } from '../src/engine/expressions.js';
+import { conditionExpression, evaluate, evaluateNow, ExpressionError, expressionsIn, resolve, useSimpleExpressions } from '../src/engine/expressions.js';
 import { parseDefinitionText } from '../src/engine/load.js';
 import { JSONATA, planSimple } from '../src/engine/simple-expressions.js';
 import { projectRoot } from '../src/runtime/paths.js';
@@ -54,8 +54,8 @@ describe('simple expressions', () => {
     for (const expression of PATHS) assert.ok(await agrees(expression) > 0, `${expression}: every document was left to JSONata`);
   });
 
-  it('evaluates literals and `&` of text as JSONata does, and leaves `&` of anything else to JSONata', async () => {
-    for (const expression of ["'USD'", '42', '-1.5', 'true', 'false', 'null', "a.b & '/' & c", "'id-' & a", 'a & b']) {
+  it('evaluates literals, arrays of simple items and `&` of text as JSONata does, and leaves `&` of anything else to JSONata', async () => {
+    for (const expression of ["'USD'", '42', '-1.5', 'true', 'false', 'null', "a.b & '/' & c", "'id-' & a", 'a & b', '[a.b]', "[a, '[', [b.c], c]", '[]', '[[a]]']) {
       assert.ok(await agrees(expression) > 0, `${expression}: every document was left to JSONata`);
     }
     const concat = planSimple(jsonata('a & b').ast())!;
@@ -65,7 +65,7 @@ describe('simple expressions', () => {
   });
 
   it('leaves every other shape to JSONata', () => {
-    for (const expression of ['a[0]', 'a.b[]', 'a.*', 'a.(b)', '$sum(a)', 'a.b = 1', '**.a', '$x.a', '[a]', 'a.b^(c)', 'a{b: c}', '$', 'a.b#$i', "a & $string(b)"]) {
+    for (const expression of ['a[0]', 'a.b[]', 'a.*', 'a.(b)', '$sum(a)', 'a.b = 1', '**.a', '$x.a', 'a.b^(c)', 'a{b: c}', '$', 'a.b#$i', "a & $string(b)", '[a].b', '[a[0]]', '[1..3]']) {
       assert.equal(planSimple(jsonata(expression).ast()), undefined, expression);
     }
   });
@@ -113,6 +113,21 @@ describe('simple expressions', () => {
     await assert.rejects(evaluate('input.(', context, 'steps.x.map.items'), /^ExpressionError: steps\.x\.map\.items: expression `input\.\(` does not parse/);
     assert.deepStrictEqual(await evaluate('input.items', context, 'm'), context.input.items); // the array itself, as JSONata
     assert.equal(await evaluate('input.nothing.deeper', context, 'm'), undefined);
+  });
+
+  it('evaluates everything through JSONata when simple expressions are off (a run recorded before them), with the same results', async () => {
+    const context = { input: { orderId: 'o-1', items: [{ sku: 'A' }, { sku: 'B' }] } };
+    const mapping = { id: '${ input.orderId }', skus: '${ [input.items.sku] }', note: 'order ${ input.orderId }' };
+    const simple = await resolve(mapping, context, 'x');
+    assert.notEqual(evaluateNow('input.orderId', context, 'x'), JSONATA);
+    useSimpleExpressions(false);
+    try {
+      assert.equal(evaluateNow('input.orderId', context, 'x'), JSONATA);
+      assert.deepStrictEqual(await resolve(mapping, context, 'x'), simple);
+      assert.deepStrictEqual(simple, { id: 'o-1', skus: ['A', 'B'], note: 'order o-1' });
+    } finally {
+      useSimpleExpressions(true);
+    }
   });
 });
 

@@ -55,16 +55,36 @@ export function compile(expression: string, where: string): jsonata.Expression {
 }
 
 /**
- * The value of a simple expression (a path, a literal, `&` of text: ./simple-expressions.ts), at once; JSONATA when
- * JSONata must evaluate it. Throws ExpressionError on a syntax error, as `evaluate` does.
+ * The value of a simple expression (a path, a literal, an array of those, `&` of text: ./simple-expressions.ts), at
+ * once; JSONATA when JSONata must evaluate it (or simple expressions are off). Throws ExpressionError on a syntax error,
+ * as `evaluate` does.
  */
 export function evaluateNow(expression: string, context: object, where: string): unknown {
+  if (!simpleExpressions) return JSONATA;
   const { simple } = compiledOf(expression, where);
   return simple ? simple(context) : JSONATA;
 }
 
+/**
+ * Whether simple expressions are evaluated at once (the default). A workflow that interprets definitions sets it
+ * from `patched(SIMPLE_EXPRESSIONS_PATCH)` at its start: evaluating at once changes how concurrent steps interleave,
+ * so the order of their commands, and a run recorded before must replay with every expression through JSONata, its
+ * promises made as they were then (the `…Recorded` functions below, the code of that time). Module state is the
+ * run's own: each workflow run evaluates its imports afresh.
+ */
+let simpleExpressions = true;
+export const SIMPLE_EXPRESSIONS_PATCH = 'engine-simple-expressions';
+export function useSimpleExpressions(on: boolean): void {
+  simpleExpressions = on;
+}
+
 /** Evaluates one expression over the context; an undefined result stays undefined. */
-export async function evaluate(expression: string, context: object, where: string): Promise<unknown> {
+export function evaluate(expression: string, context: object, where: string): Promise<unknown> {
+  // Not async itself: a caller awaits the very promise it awaited before, so a recorded run's timing is kept.
+  return simpleExpressions ? evaluateSimpleFirst(expression, context, where) : evaluateRecorded(expression, context, where);
+}
+
+async function evaluateSimpleFirst(expression: string, context: object, where: string): Promise<unknown> {
   const now = evaluateNow(expression, context, where);
   if (now !== JSONATA) return now;
   try {
@@ -88,7 +108,11 @@ export async function test(condition: string, context: object, where: string): P
  * Resolves every `${ … }` inside a mapping (objects and arrays walked deeply). A mapping whose expressions are all
  * simple resolves at once, without a promise per expression; otherwise every expression is evaluated in order.
  */
-export async function resolve(mapping: unknown, context: object, where: string): Promise<unknown> {
+export function resolve(mapping: unknown, context: object, where: string): Promise<unknown> {
+  return simpleExpressions ? resolveSimpleFirst(mapping, context, where) : resolveRecorded(mapping, context, where);
+}
+
+async function resolveSimpleFirst(mapping: unknown, context: object, where: string): Promise<unknown> {
   const now = resolveNow(mapping, context, where);
   return now !== JSONATA ? now : resolveEach(mapping, context, where);
 }
@@ -178,6 +202,48 @@ function splice(text: string, parts: Parts, values: unknown[]): unknown {
     last = end;
   });
   return out + text.slice(last);
+}
+
+// ---- Runs recorded before simple expressions: the evaluation of that time, promise for promise. ----
+
+async function evaluateRecorded(expression: string, context: object, where: string): Promise<unknown> {
+  const expr = compile(expression, where);
+  try {
+    return await expr.evaluate(context, bindings);
+  } catch (err) {
+    throw new ExpressionError(where, expression, `failed: ${(err as Error).message}`);
+  }
+}
+
+async function resolveRecorded(mapping: unknown, context: object, where: string): Promise<unknown> {
+  if (typeof mapping === 'string') return resolveStringRecorded(mapping, context, where);
+  if (Array.isArray(mapping)) {
+    const out: unknown[] = [];
+    for (const [i, item] of mapping.entries()) out.push(await resolveRecorded(item, context, `${where}[${i}]`));
+    return out;
+  }
+  if (mapping && typeof mapping === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(mapping)) {
+      const resolved = await resolveRecorded(value, context, `${where}.${key}`);
+      if (resolved !== undefined) out[key] = resolved;
+    }
+    return out;
+  }
+  return mapping;
+}
+
+async function resolveStringRecorded(text: string, context: object, where: string): Promise<unknown> {
+  const whole = WHOLE.exec(text);
+  if (whole && !whole[1].includes('${')) return jsonSafe(await evaluateRecorded(whole[1], context, where));
+  let out = '';
+  let last = 0;
+  for (const match of text.matchAll(EMBEDDED)) {
+    const value = await evaluateRecorded(match[1], context, where);
+    out += text.slice(last, match.index) + (typeof value === 'string' ? value : value === undefined ? '' : JSON.stringify(value));
+    last = match.index + match[0].length;
+  }
+  return last === 0 ? text : out + text.slice(last);
 }
 
 /** JSONata marks its sequences with extra properties; a plain copy keeps history and outputs to JSON. */

@@ -10,6 +10,7 @@ import { callTarget, type RegisteredActivity } from '../../engine/registry.js';
 import { recoveryTimeouts, type ActivityKind } from '../../shared/recovery.js';
 import { describeToolCall } from '../../shared/tool-call-description.js';
 import { NON_RETRYABLE_TOOL_ERRORS } from '../../shared/tool-retry.js';
+import { ApprovalGate } from '../support/approval.js';
 import type { Semaphore } from '../support/concurrency.js';
 import type { ProgressReporter } from '../support/progress.js';
 import { deadLetter } from '../support/dead-letters.js';
@@ -105,9 +106,6 @@ export async function approvalStep(
   approval: NonNullable<Step['approval']>, context: object, path: string, progress: ProgressReporter, lock: Semaphore,
 ): Promise<unknown> {
   const subject = String(await resolve(approval.subject, context, `${path}.approval.subject`));
-  // Loaded by the runs that ask (a module of this bundle, resolved within the activation): each run evaluates its
-  // imports again in its first task, where building the gate's schemas cost every definition run 1–2 ms.
-  const { ApprovalGate } = await import(/* webpackMode: "eager" */ '../support/approval.js');
   const outcome = await lock.run(() => new ApprovalGate(progress).request(subject, { timeout: approval.timeout }));
   if (outcome.status === 'approved') return outcome.record;
   if (outcome.status === 'denied') {
