@@ -147,31 +147,12 @@ function expressionsOfDefinition(data: unknown): string[] {
   return out;
 }
 
-/** The resolution before simple expressions: every expression through JSONata (the oracle for `resolve`). */
+/** The resolution before simple expressions (kept for runs recorded then): every expression through JSONata, the oracle. */
 async function resolveByJsonata(mapping: unknown, context: object, where: string): Promise<unknown> {
-  if (typeof mapping === 'string') {
-    const whole = /^\s*\$\{([\s\S]*)\}\s*$/.exec(mapping);
-    if (whole && !whole[1].includes('${')) {
-      const value = await byJsonata(whole[1], context);
-      return value === undefined ? undefined : JSON.parse(JSON.stringify(value)) as unknown;
-    }
-    let out = '';
-    let last = 0;
-    for (const match of mapping.matchAll(/\$\{([^}]*)\}/g)) {
-      const value = await byJsonata(match[1], context);
-      out += mapping.slice(last, match.index) + (typeof value === 'string' ? value : value === undefined ? '' : JSON.stringify(value));
-      last = match.index + match[0].length;
-    }
-    return last === 0 ? mapping : out + mapping.slice(last);
+  useSimpleExpressions(false);
+  try {
+    return await resolve(mapping, context, where);
+  } finally {
+    useSimpleExpressions(true);
   }
-  if (Array.isArray(mapping)) return Promise.all(mapping.map((item, i) => resolveByJsonata(item, context, `${where}[${i}]`)));
-  if (mapping && typeof mapping === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(mapping)) {
-      const resolved = await resolveByJsonata(value, context, `${where}.${key}`);
-      if (resolved !== undefined) out[key] = resolved;
-    }
-    return out;
-  }
-  return mapping;
 }
