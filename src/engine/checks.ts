@@ -26,7 +26,9 @@ export type Checked = { ok: true; definition: Definition } | { ok: false; proble
 
 /** Parses and checks a definition; either the definition (defaults applied) or every problem found. */
 export function checkDefinition(raw: unknown, context: CheckContext = {}): Checked {
-  const parsed = Definition.safeParse(raw);
+  // One parse per schema instance: the workflow sandbox builds the schema afresh in every run, so zod's compiled fast
+  // path (made on a schema's first parse) would cost more than it saves, here and in the one-shot CLI.
+  const parsed = Definition.safeParse(raw, { jitless: true });
   if (!parsed.success) {
     return { ok: false, problems: problemsOf(parsed.error) };
   }

@@ -4,11 +4,11 @@
  * `if`, input and output mappings, `timeout`, `catch`, `continueOnFailure`, and `compensate` (its undo registered on the
  * run's saga before it runs). Deterministic: plain promises, workflow timers and activities only.
  */
-import { ApplicationFailure, CancellationScope, isCancellation } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, isCancellation, patched } from '@temporalio/workflow';
 import { dependencies, switchRoutes, topologicalOrder, type Scope } from '../../engine/dag.js';
 import { holdsUndo } from '../../engine/checks.js';
 import { actionOf, MAP_PARTITION_SIZE, type Definition, type Step } from '../../engine/definition.js';
-import { evaluate, resolve, test } from '../../engine/expressions.js';
+import { evaluate, resolve, SIMPLE_EXPRESSIONS_PATCH, test, useSimpleExpressions } from '../../engine/expressions.js';
 import { COMPENSATION_RETRY, type Compensations } from '../support/compensations.js';
 import { Semaphore } from '../support/concurrency.js';
 import { describeFailure } from '../support/failures.js';
@@ -49,7 +49,10 @@ export class Interpreter {
     private readonly board: StepBoard,
     private readonly saga: Compensations,
     private readonly progress: ProgressReporter,
-  ) {}
+  ) {
+    // Simple expressions are evaluated at once from this version on; a run recorded before replays as it ran.
+    useSimpleExpressions(patched(SIMPLE_EXPRESSIONS_PATCH));
+  }
 
   /**
    * Runs the steps of a scope in dependency order; returns their outputs by id. The first failure that is not tolerated
