@@ -12,11 +12,21 @@ export interface KeepAlive<D> {
   stop(): void;
 }
 
-/** Starts beating for `ctx` (none outside an activity — scripts, direct calls in tests — nor in a local activity, which
- * cannot heartbeat: its workflow task's timeout is what notices a dead worker). */
+/** Whether `ctx` can heartbeat: not outside an activity (scripts, direct calls in tests), nor in a local activity, whose
+ * workflow task's timeout is what notices a dead worker. */
+function beats(ctx: Context | undefined): ctx is Context {
+  return ctx !== undefined && !ctx.info.isLocal;
+}
+
+/** One heartbeat with `details`, where `ctx` can heartbeat (see `beats`); nothing otherwise. */
+export function beat(ctx: Context | undefined, details?: unknown): void {
+  if (beats(ctx)) ctx.heartbeat(details);
+}
+
+/** Starts beating for `ctx` where it can heartbeat (see `beats`). */
 export function startKeepAlive<D = unknown>(ctx: Context | undefined): KeepAlive<D> {
   const keepAlive: KeepAlive<D> = { details: undefined, stop: () => undefined };
-  if (!ctx || ctx.info.isLocal) return keepAlive;
+  if (!beats(ctx)) return keepAlive;
   const every = ctx.info.heartbeatTimeoutMs ? Math.max(200, ctx.info.heartbeatTimeoutMs / 3) : 10_000;
   const since = Date.now();
   const timer = setInterval(() => {
@@ -29,7 +39,7 @@ export function startKeepAlive<D = unknown>(ctx: Context | undefined): KeepAlive
 
 /** Runs `wait` while beating; the first beat goes at once. */
 export async function whileWaiting<T>(ctx: Context | undefined, wait: () => Promise<T>): Promise<T> {
-  if (ctx && !ctx.info.isLocal) ctx.heartbeat();
+  beat(ctx);
   const keepAlive = startKeepAlive(ctx);
   try {
     return await wait();

@@ -39,7 +39,7 @@ import {
 import { toolResultOf, toolText, type ToolResult } from '../shared/tool-result.js';
 import { compileJsonSchema, describeAjvErrors } from '../shared/json-schema.js';
 import { describeIssues } from '../shared/validation.js';
-import { startKeepAlive, whileWaiting, type KeepAlive } from './keep-alive.js';
+import { beat, startKeepAlive, whileWaiting, type KeepAlive } from './keep-alive.js';
 
 export type { ToolCall } from '../shared/tool-call.js';
 
@@ -243,7 +243,7 @@ function unsafeReason(tool: Tool, call: ParsedToolCall): string {
 
 function markNotApplied(ctx: Context | undefined, attempt: number, reason: string): void {
   const marker: NotAppliedMarker = { notAppliedAttempt: attempt, reason };
-  if (!ctx?.info.isLocal) ctx?.heartbeat(marker); // a local activity cannot heartbeat
+  beat(ctx, marker);
 }
 
 /** Stops waiting when the activity is cancelled (a server that is still starting goes on starting for later calls). */
@@ -274,7 +274,7 @@ function requestOptions(ctx: Context | undefined, call: ParsedToolCall, startedA
     signal: ctx?.cancellationSignal,
     onprogress: (progress: Progress) => {
       keepAlive.details = progress;
-      if (!ctx?.info.isLocal) ctx?.heartbeat(progress);
+      beat(ctx, progress);
     },
     // `timeout` is the quiet time allowed between progress notifications (none while a person may be answering the
     // server's question); `maxTotalTimeout` the hard end.
