@@ -78,8 +78,8 @@ export const SETTLE_IN_LANES_PATCH = 'settle-bounded-in-lanes';
  *
  * `limit` lanes each take the next item when their task ends, so only the running tasks hold promises. Runs begun before
  * SETTLE_IN_LANES_PATCH queued one waiting call per item at once: the SDK records a stack trace for every pending
- * promise in a workflow (its `__stack_trace` query), so 10,000 queued branches held ~80 MiB of the workflow thread's
- * heap and its promise hooks most of the thread's CPU (bench/FINDINGS.md, point 2).
+ * promise in a workflow (its `__stack_trace` query), and at the 10,000-branch fan-out's peak the workflow thread's heap
+ * was ~80 MiB larger that way (bench/FINDINGS.md, point 2).
  */
 export function settleBounded<T, R>(
   items: readonly T[],
