@@ -6,28 +6,26 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import { validate } from '../shared/validation.js';
-import {
-  analyzeSentiment,
-  analyzeText,
-  composeDraft,
-  detectLanguage,
-  expandQuery,
-  extractKeywords,
-  FeedParseError,
-  parseFeed,
-  rankByRelevance,
-  summarize,
-  TEXT_ANALYSES,
-  type ComposedDraft,
-  type KeywordResult,
-  type LanguageResult,
-  type ParsedFeed,
-  type QueryExpansion,
-  type RelevanceScore,
-  type SentimentResult,
-  type SummaryResult,
-  type TextAnalysisResult,
+import { TEXT_ANALYSES } from '../text/analyses.js';
+import type {
+  ComposedDraft,
+  KeywordResult,
+  LanguageResult,
+  ParsedFeed,
+  QueryExpansion,
+  RelevanceScore,
+  SentimentResult,
+  SummaryResult,
+  TextAnalysisResult,
 } from '../text/index.js';
+
+let loading: Promise<typeof import('../text/index.js')> | undefined;
+/**
+ * The text functions, loaded on first use and shared by every activity: their language models and parsers (wink-nlp's
+ * English model, franc's trigrams, sentiment's lexicon, marked, the XML parser: ~12 MiB of the main isolate's heap)
+ * stay out of a worker that never analyses text.
+ */
+const textFunctions = () => (loading ??= import('../text/index.js'));
 
 /** Longest text accepted (characters): far above any document here, well below Temporal's payload limit. */
 export const MAX_TEXT_LENGTH = 500_000;
@@ -95,54 +93,55 @@ export function createTextActivities() {
     /** AFINN lexicon sentiment: label, normalised score −1…1, comparative, the words that counted. */
     async analyzeSentiment(input: SentimentInput): Promise<SentimentResult> {
       const { text } = parse('analyzeSentiment', SentimentInput, input);
-      return analyzeSentiment(text);
+      return (await textFunctions()).analyzeSentiment(text);
     },
 
     /** TextRank keywords and key phrases, stop words removed, scores 0…1. */
     async extractKeywords(input: KeywordsInput): Promise<KeywordResult> {
       const { text, limit } = parse('extractKeywords', KeywordsInput, input);
-      return extractKeywords(text, { limit });
+      return (await textFunctions()).extractKeywords(text, { limit });
     },
 
     /** TextRank extractive summary: the most central sentences in original order. */
     async summarize(input: SummaryInput): Promise<SummaryResult> {
       const { text, sentences } = parse('summarize', SummaryInput, input);
-      return summarize(text, { sentences });
+      return (await textFunctions()).summarize(text, { sentences });
     },
 
     /** franc language identification: ISO 639-3 code, English name, confidence; `und` for too-short text. */
     async detectLanguage(input: LanguageInput): Promise<LanguageResult> {
       const { text, minLength, only } = parse('detectLanguage', LanguageInput, input);
-      return detectLanguage(text, { minLength, only });
+      return (await textFunctions()).detectLanguage(text, { minLength, only });
     },
 
     /** All four analyses (or the chosen ones) over one text. */
     async analyzeText(input: AnalyzeTextInput): Promise<TextAnalysisResult> {
       const { text, analyses, keywordLimit, summarySentences } = parse('analyzeText', AnalyzeTextInput, input);
-      return analyzeText(text, { analyses, keywordLimit, summarySentences });
+      return (await textFunctions()).analyzeText(text, { analyses, keywordLimit, summarySentences });
     },
 
     /** BM25 ranking of documents for a query, best first, with normalised score and query-term coverage. */
     async rankByRelevance(input: RelevanceInput): Promise<RelevanceScore[]> {
       const { query, documents, k1, b } = parse('rankByRelevance', RelevanceInput, input);
-      return rankByRelevance(query, documents, { k1, b });
+      return (await textFunctions()).rankByRelevance(query, documents, { k1, b });
     },
 
     /** Pseudo-relevance feedback: expansion terms for a query from its top documents (RM1). */
     async expandQuery(input: ExpandQueryInput): Promise<QueryExpansion> {
       const { query, documents, terms, minDocumentFrequency } = parse('expandQuery', ExpandQueryInput, input);
-      return expandQuery(query, documents, { terms, minDocumentFrequency });
+      return (await textFunctions()).expandQuery(query, documents, { terms, minDocumentFrequency });
     },
 
     /** Extractive outline + draft from research snippets (blog generation without a language model). */
     async composeDraft(input: ComposeInput): Promise<ComposedDraft> {
       const { topic, snippets, sections, pointsPerSection } = parse('composeDraft', ComposeInput, input);
-      return composeDraft(topic, snippets, { sections, pointsPerSection });
+      return (await textFunctions()).composeDraft(topic, snippets, { sections, pointsPerSection });
     },
 
     /** RSS 2.0 / RSS 1.0 / Atom XML → plain feed items. */
     async parseFeed(input: FeedInput): Promise<ParsedFeed> {
       const { xml, source } = parse('parseFeed', FeedInput, input);
+      const { parseFeed, FeedParseError } = await textFunctions();
       try {
         return parseFeed(xml, { source });
       } catch (err) {

@@ -6,6 +6,7 @@ import { analyzeSentiment, type SentimentResult } from './sentiment.js';
 import { extractKeywords, type KeywordResult } from './keywords.js';
 import { summarize, type SummaryResult } from './summarize.js';
 import { detectLanguage, type LanguageResult } from './language.js';
+import { TEXT_ANALYSES, type TextAnalysis } from './analyses.js';
 
 export * from './sentiment.js';
 export * from './keywords.js';
@@ -15,8 +16,7 @@ export * from './relevance.js';
 export * from './compose.js';
 export * from './feeds.js';
 
-export const TEXT_ANALYSES = ['sentiment', 'keywords', 'summary', 'language'] as const;
-export type TextAnalysis = (typeof TEXT_ANALYSES)[number];
+export { TEXT_ANALYSES, type TextAnalysis } from './analyses.js';
 
 export interface TextAnalysisResult {
   sentiment?: SentimentResult;

@@ -7,6 +7,11 @@
  * scripts in package.json pass WORKER_HEAP_FLAGS to node (test/worker-heap.test.ts keeps the two in step). Starting the
  * worker another way (`node --import tsx src/workers/main.ts`, the tests) keeps Node's defaults unless you pass them.
  *
+ * At these defaults the 10,000-branch fan-out peaks at ~445 MiB (466–469 MB; bench/FINDINGS.md point 2): the workflow
+ * thread's isolate ~140 MiB, the main isolate ~70 MiB, other native memory (the isolates' external buffers, the SDK's
+ * core, tsx's loader thread) ~175 MiB and mapped code ~60 MiB. The old space bounds both isolates (V8 flags are
+ * per process, and the SDK starts its workflow thread without resourceLimits of its own).
+ *
  * The SDK sizes its workflow cache from the heap limit (32 workflows at 256 MB), far too few for a worker running
  * hundreds of workflows at once (every eviction is a full replay), so the worker sets the cache size itself
  * (WORKFLOW_CACHE_SIZE, src/workers/worker.ts).
