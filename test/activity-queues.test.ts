@@ -1,7 +1,8 @@
 /**
  * Where a run sends its activities (ActivityQueues, src/shared/capabilities.ts): by default to each capability's queue,
  * or — for a worker that serves every queue, as `npm start`'s does — to the run's own queue, where the worker gets them
- * back with the workflow task that scheduled them (eager activity dispatch). Time-skipping server, real store server.
+ * back with the workflow task that scheduled them (eager activity dispatch). Time-skipping server (a local dev server for
+ * continue-as-new, whose memo hand-over is the real server's), real store server.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -88,6 +89,24 @@ describe('activity queues (time-skipping, real store server)', () => {
         assert.ok(queues.length > 0, `${child} called its tools`);
         assert.deepEqual(queues, queues.map(() => taskQueue), child);
       }
+    });
+  });
+});
+
+describe('activity queues across continue-as-new (local dev server)', () => {
+  const t = useTemporal('local');
+
+  it('a run that continues as new keeps its routing: the server carries the memo to the next run', async () => {
+    await withWorker(t.env, t.deps, async ({ taskQueue }) => {
+      const orchestra = Orchestra.fromClient(t.env.client, {}, { activityQueues: 'workflow' });
+      const run = await orchestra.start('refineUntilQuality', { query: 'workflow failures', targetQuality: 1, maxIterations: 2, iterationsPerRun: 1 }, { taskQueue });
+      await orchestra.result(run.workflowId);
+      const last = await orchestra.describe(run.workflowId);
+      assert.notEqual(last.runId, run.runId, 'the run continued as new');
+      assert.deepEqual(last.memo, { [ACTIVITY_QUEUES_MEMO]: 'workflow' });
+      const queues = await scheduledQueues(orchestra, run.workflowId);
+      assert.ok(queues.length > 0);
+      assert.deepEqual(queues, queues.map(() => taskQueue));
     });
   });
 });
