@@ -13,6 +13,7 @@ import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { projectRoot } from '../src/runtime/paths.js';
 import { withObservability } from '../src/observability/worker-options.js';
 import { catalog } from '../src/schemas/catalog.js';
+import { leanWorkflowModules } from '../src/workers/bundle.js';
 import { workflowsPath } from '../src/workers/worker.js';
 import { workflowBundle } from './helpers/temporal.js';
 
@@ -63,7 +64,7 @@ describe('replay of recorded histories', () => {
 describe('changing a workflow safely: patched()', () => {
   const interceptor = fileURLToPath(new URL('./helpers/idempotency-keys-interceptor.ts', import.meta.url));
   const silent = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
-  const bundle = bundleWorkflowCode({ workflowsPath, workflowInterceptorModules: [interceptor], logger: silent });
+  const bundle = bundleWorkflowCode({ workflowsPath, workflowInterceptorModules: [interceptor], webpackConfigHook: leanWorkflowModules, logger: silent });
 
   /** Replays a recorded history and returns the idempotency keys the current code schedules in it. */
   async function keysOnReplay(file: string, workflowId: string) {

@@ -10,8 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
-import { WORKFLOW_INTERCEPTOR_MODULES } from '../../src/observability/tracing.js';
+import { bundleWorkflowCode, type BundleOptions, type WorkerOptions } from '@temporalio/worker';
+import { orchestraBundleOptions } from '../../src/workers/bundle.js';
 import { WORKER_HEAP_FLAGS } from '../../src/workers/heap.js';
 import { ACTIVITY_QUEUES_MEMO } from '../../src/shared/capabilities.js';
 import { startDevServer } from '../../src/runtime/dev-server.js';
@@ -31,23 +31,24 @@ export const ORCHESTRA_ROUTING = { activityQueues: 'workflow' } as const;
 export const ORCHESTRA_ROUTING_MEMO = { memo: { [ACTIVITY_QUEUES_MEMO]: ORCHESTRA_ROUTING.activityQueues } };
 
 /**
- * Bundles bench/workflows.ts (every Orchestra workflow + the bench's) with the workflow interceptors every Orchestra
- * bundle carries (tracing), as `npm start` builds it; workers load the file.
+ * Bundles bench/workflows.ts (every Orchestra workflow + the bench's) as `npm start` builds its bundle: with the workflow
+ * interceptors every Orchestra bundle carries (tracing) and its bundler settings (src/workers/bundle.ts); workers load
+ * the file.
  */
 export async function bundleBenchWorkflows(): Promise<string> {
-  return bundleTo(path.join(benchDir, 'workflows.ts'), WORKFLOW_INTERCEPTOR_MODULES, 'workflow-bundle');
+  return bundleTo(orchestraBundleOptions(path.join(benchDir, 'workflows.ts')), 'workflow-bundle');
 }
 
-/** The raw twin's own bundle: bench/raw-workflows.ts alone, no interceptors (what a plain SDK user bundles). */
+/** The raw twin's own bundle: bench/raw-workflows.ts alone, no interceptors, the SDK's bundler settings (what a plain
+ * SDK user bundles). */
 export async function bundleTwinWorkflows(): Promise<string> {
-  return bundleTo(path.join(benchDir, 'raw-workflows.ts'), [], 'twin-bundle');
+  return bundleTo({ workflowsPath: path.join(benchDir, 'raw-workflows.ts') }, 'twin-bundle');
 }
 
-async function bundleTo(workflowsPath: string, workflowInterceptorModules: string[], name: string): Promise<string> {
+async function bundleTo(options: BundleOptions, name: string): Promise<string> {
   fs.mkdirSync(scratchDir, { recursive: true });
   const { code } = await bundleWorkflowCode({
-    workflowsPath,
-    workflowInterceptorModules,
+    ...options,
     logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
   });
   const file = path.join(scratchDir, `${name}-${process.pid}.js`);

@@ -16,6 +16,7 @@ import { startDevServer } from '../../src/runtime/dev-server.js';
 import { capabilityQueue } from '../../src/shared/capabilities.js';
 import { projectRoot } from '../../src/runtime/paths.js';
 import { ensureSandbox } from '../../src/mcp/sandbox.js';
+import { leanWorkflowModules } from '../../src/workers/bundle.js';
 import { workflowsPath } from '../../src/workers/worker.js';
 
 export interface WorkerProcess {
@@ -126,7 +127,7 @@ export interface McpConfigJson {
 
 let bundle: ReturnType<typeof bundleWorkflowCode> | undefined;
 function sharedBundle() {
-  bundle ??= bundleWorkflowCode({ workflowsPath, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } });
+  bundle ??= bundleWorkflowCode({ workflowsPath, webpackConfigHook: leanWorkflowModules, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } });
   return bundle;
 }
 

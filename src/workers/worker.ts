@@ -8,16 +8,16 @@ import { llmSamplingHandler } from '../mcp/sampling.js';
 import { McpPool } from '../mcp/pool.js';
 import { ensureSandbox } from '../mcp/sandbox.js';
 import { MAX_HEARTBEAT_THROTTLE_INTERVAL, STICKY_QUEUE_SCHEDULE_TO_START_TIMEOUT, WORKFLOW_ACTIVATION_TIMEOUT } from '../shared/recovery.js';
-import { WORKFLOW_INTERCEPTOR_MODULES } from '../observability/tracing.js';
 import { withObservability } from '../observability/worker-options.js';
+import { leanWorkflowModules, orchestraBundleOptions } from './bundle.js';
 import { WORKFLOW_CACHE_SIZE } from './heap.js';
 import { capabilityQueue, TASK_QUEUE, type Capability } from '../shared/task-queues.js';
 
 export const workflowsPath = path.join(path.dirname(fileURLToPath(import.meta.url)), '../workflows/index.ts');
 
-/** What every workflow bundle is built from (worker start, `npm run build:workflows`, tests, replay): the workflows and
- * the tracing interceptors that run inside them. */
-export const workflowBundleOptions = { workflowsPath, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES };
+/** What every workflow bundle is built from (worker start, `npm run build:workflows`, tests, replay): the workflows, the
+ * tracing interceptors that run inside them and the bundler's settings (./bundle.ts). */
+export const workflowBundleOptions = orchestraBundleOptions(workflowsPath);
 
 export interface OrchestraWorkerOptions {
   connection: NativeConnection;
@@ -38,7 +38,8 @@ export interface OrchestraWorkerOptions {
 export async function createWorker(options: OrchestraWorkerOptions): Promise<Worker> {
   const bundlePath = options.workflowBundlePath ?? process.env.ORCHESTRA_WORKFLOW_BUNDLE;
   const capability = options.capability ?? 'workflows';
-  const workflows = bundlePath ? { workflowBundle: { codePath: path.resolve(bundlePath) } } : { workflowsPath };
+  const workflows = bundlePath ? { workflowBundle: { codePath: path.resolve(bundlePath) } }
+    : { workflowsPath, bundlerOptions: { webpackConfigHook: leanWorkflowModules } }; // tracing's modules: withObservability
   return Worker.create(withObservability({
     connection: options.connection,
     namespace: options.namespace,
