@@ -40,15 +40,15 @@ const BranchId = z.string().trim().min(1, 'must not be empty').max(100, 'must be
 /** A branch's own retry policy, over the default for its kind (tool calls: by the tool's retry safety). */
 export const BranchRetry = z.strictObject({
   maximumAttempts: z.number().int().min(1).max(100).optional(),
-  initialInterval: Duration.optional(),
+  initialInterval: z.optional(Duration),
   backoffCoefficient: z.number().min(1).max(10).optional(),
-  maximumInterval: Duration.optional(),
+  maximumInterval: z.optional(Duration),
 });
 export type BranchRetry = z.input<typeof BranchRetry>;
 
 const branchOptions = {
   /** The branch's whole time budget, retries included (schedule-to-close); past it the branch is `timed_out`. */
-  timeout: Duration.optional(),
+  timeout: z.optional(Duration),
   retry: BranchRetry.optional(),
 };
 
@@ -101,7 +101,7 @@ const FanOutSettings = {
   /** How many branches run at once (seed 002's max_parallel_steps, default 10). */
   maxConcurrency: z.number().int().min(1).max(MAX_CONCURRENCY).default(10),
   /** A branch's time budget unless it sets its own `timeout`. */
-  branchTimeout: Duration.default('1 minute'),
+  branchTimeout: z._default(Duration, '1 minute'),
   /** The retry policy of every branch that does not set its own. */
   retry: BranchRetry.optional(),
   /**
