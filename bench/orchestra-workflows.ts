@@ -3,7 +3,8 @@
  * of one of them starts). Deterministic code only (bundled into the workflow sandbox).
  */
 import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
-import { z } from '../src/shared/zod-mini.js';
+import { z } from 'zod/mini';
+import '../src/shared/zod-mini.js'; // English messages, as classic zod gives
 import type { TextActivities } from '../src/activities/text.js';
 import { parseInput } from '../src/workflows/support/input.js';
 import { ProgressReporter } from '../src/workflows/support/progress.js';

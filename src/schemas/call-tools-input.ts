@@ -4,7 +4,8 @@
  * first task (the SDK gives each workflow a fresh module cache), so a workflow imports only the schema it runs, in
  * zod/mini (src/shared/zod-mini.ts says why).
  */
-import { z } from '../shared/zod-mini.js';
+import { z } from 'zod/mini';
+import '../shared/zod-mini.js'; // English messages, as classic zod gives
 import { ToolCall } from '../shared/tool-call.js';
 
 export const CallToolsInput = z.object({

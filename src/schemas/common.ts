@@ -3,7 +3,8 @@
  * this module in its first task). Classic schemas use them as values: `z.optional(Duration)`, `z._default(Duration, '1 minute')`.
  */
 import ms, { type StringValue } from 'ms';
-import { z } from '../shared/zod-mini.js';
+import { z } from 'zod/mini';
+import '../shared/zod-mini.js'; // English messages, as classic zod gives
 
 /** A duration as Temporal writes them: milliseconds, or an ms-formatted string such as `30s`, `4h` or `1 day`. */
 export const Duration = z

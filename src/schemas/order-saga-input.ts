@@ -5,7 +5,8 @@
  * the schema it runs and the result's types. In zod/mini, like the other schemas a workflow builds in its first task
  * (src/shared/zod-mini.ts says why).
  */
-import { z } from '../shared/zod-mini.js';
+import { z } from 'zod/mini';
+import '../shared/zod-mini.js'; // English messages, as classic zod gives
 import { Slug } from './common.js';
 
 /** A store id such as `cust-006` or a SKU such as `MON-008`. */

@@ -4,7 +4,8 @@
  * In zod/mini: callTools' input (src/schemas/call-tools-input.ts) is built from it in each run's first task (see
  * ./zod-mini.ts).
  */
-import { z } from './zod-mini.js';
+import { z } from 'zod/mini';
+import './zod-mini.js'; // English messages, as classic zod gives
 import { Duration } from '../schemas/common.js';
 import { jsonDepth } from './json-depth.js';
 
