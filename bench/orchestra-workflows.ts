@@ -3,7 +3,8 @@
  * of one of them starts). Deterministic code only (bundled into the workflow sandbox).
  */
 import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
-import { z } from 'zod';
+import { z } from 'zod/mini';
+import '../src/shared/zod-mini.js'; // English messages, as classic zod gives
 import type { TextActivities } from '../src/activities/text.js';
 import { parseInput } from '../src/workflows/support/input.js';
 import { ProgressReporter } from '../src/workflows/support/progress.js';
@@ -15,7 +16,8 @@ const localText = proxyLocalActivities<TextActivities>({ startToCloseTimeout: '1
 // ---------------------------------------------------------------------------------------------------------------------
 // Latency: three sequential activities
 
-export const PipelineInput = z.object({ text: z.string().trim().min(1, 'must not be empty') });
+/** In zod/mini, like the product workflows' inputs (src/shared/zod-mini.ts says why). */
+export const PipelineInput = z.object({ text: z.string().check(z.trim(), z.minLength(1, 'must not be empty')) });
 export type PipelineInput = z.input<typeof PipelineInput>;
 export interface PipelineResult {
   language: string;

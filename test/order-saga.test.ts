@@ -298,6 +298,18 @@ describe('orderSaga (time-skipping, real store)', () => {
         assert.match(err.cause.message, /items\[1\]\.sku: no product HOVERBOARD-1/);
         return true;
       });
+      // zod's own messages read the same in the workflow as in the client: the input schema is zod/mini in the sandbox,
+      // which says only "Invalid input" unless English is installed (src/shared/zod-mini.ts).
+      const mistyped = { ...order(), items: [{ sku: 'WIDGET-001', quantity: '2' }] };
+      const typeError = /items\[0\]\.quantity: Invalid input: expected number, received string/;
+      assert.throws(() => orchestra.validate('orderSaga', mistyped), (err: unknown) => err instanceof InvalidInputError && typeError.test(err.issues));
+      const typed = await orchestra.client.workflow.start('orderSaga', { taskQueue, workflowId: `order-saga-mistyped-${Date.now()}`, args: [mistyped] });
+      await assert.rejects(typed.result(), (err: unknown) => {
+        assert.ok(err instanceof WorkflowFailedError && err.cause instanceof ApplicationFailure);
+        assert.equal(err.cause.type, 'InvalidInput');
+        assert.match(err.cause.message, typeError);
+        return true;
+      });
       assert.deepEqual(storeState(deps), before);
     });
   });

@@ -36,11 +36,11 @@ export const RetryOptions = z.strictObject({
   /** Attempts in all, the first included. @default 3 */
   maximumAttempts: z.number().int().min(1).max(100).default(3),
   /** @default "1s" */
-  initialInterval: Duration.default('1s'),
+  initialInterval: z._default(Duration, '1s'),
   /** @default 2 */
   backoffCoefficient: z.number().min(1).max(10).default(2),
   /** @default "30s" */
-  maximumInterval: Duration.default('30s'),
+  maximumInterval: z._default(Duration, '30s'),
   /** Error types never retried (business rejections); the tools' own non-retryable types are always included. */
   nonRetryableErrorTypes: z.array(z.string().min(1)).default([]),
 });
@@ -70,7 +70,7 @@ const Approval = z.strictObject({
   /** What the person is asked to decide; may contain `${ … }`. */
   subject: z.string().min(1),
   /** @default "24h" */
-  timeout: Duration.default('24h'),
+  timeout: z._default(Duration, '24h'),
 });
 
 const ChildWorkflow = z.union([
@@ -129,7 +129,7 @@ export const Step: z.ZodType<Step, unknown> = z.lazy(() => z.strictObject({
   output: Mapping.optional(),
   retry: RetryOptions.optional(),
   /** How long the step may take, retries included. */
-  timeout: Duration.optional(),
+  timeout: z.optional(Duration),
   /** A fallback step run when this one fails; its output becomes this step's output (`error` says what failed). */
   catch: Step.optional(),
   /** A failure is recorded and dependents still run. @default false */
@@ -195,7 +195,7 @@ export const Definition = z.strictObject({
   /** A JSON Schema the run's input must satisfy; checked before the run starts. */
   input: z.record(z.string(), z.unknown()).optional(),
   /** The whole run's limit; past it the run fails and compensates. */
-  timeout: Duration.optional(),
+  timeout: z.optional(Duration),
   /** Steps running at once, at most. @default 10 (seed 002's max_parallel_steps) */
   maxParallel: z.number().int().min(1).max(1000).default(10),
   steps: z.record(StepId, Step).refine((s) => Object.keys(s).length > 0, 'needs at least one step'),

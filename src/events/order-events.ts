@@ -49,7 +49,7 @@ export const OrderState = z.object({
   version: z.number().int(),
   customer: z.object({ id: z.string(), name: z.string(), email: z.string() }).optional(),
   amount: z.number().int().optional(),
-  shippingAddress: ShippingAddress.optional(),
+  shippingAddress: z.optional(ShippingAddress),
   paymentId: z.string().optional(),
   labelId: z.string().optional(),
   trackingNumber: z.string().optional(),

@@ -10,7 +10,7 @@ export const AccessRequestInput = z.object({
   /** Who asks (a name or an e-mail address); shown to the approver. */
   requester: Approver.optional(),
   /** How long an admin request waits for a decision. */
-  approvalTimeout: Duration.default('24 hours'),
+  approvalTimeout: z._default(Duration, '24 hours'),
   /** What a time-out means: deny, or deny and open an escalation ticket for the senior support team. */
   onTimeout: z.enum(['deny', 'escalate'], { error: 'must be "deny" or "escalate"' }).default('deny'),
 });

@@ -26,11 +26,11 @@ import { classify } from '../routing/rules.js';
 export interface Interaction {
   kind: 'update' | 'signal';
   description: string;
-  schema?: z.ZodType;
+  schema?: z.core.$ZodType;
 }
 
 /** A workflow type as the client sees it: how to describe, validate, name and summarise a run. */
-export interface WorkflowSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+export interface WorkflowSpec<I extends z.core.$ZodType = z.core.$ZodType, O extends z.core.$ZodType = z.core.$ZodType> {
   description: string;
   input: I;
   output: O;
@@ -52,7 +52,7 @@ export interface WorkflowSpec<I extends z.ZodType = z.ZodType, O extends z.ZodTy
   priorityKey?(input: z.output<I>): number | undefined;
 }
 
-function spec<I extends z.ZodType, O extends z.ZodType>(s: WorkflowSpec<I, O>): WorkflowSpec<I, O> {
+function spec<I extends z.core.$ZodType, O extends z.core.$ZodType>(s: WorkflowSpec<I, O>): WorkflowSpec<I, O> {
   return s;
 }
 

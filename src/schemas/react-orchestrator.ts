@@ -25,7 +25,7 @@ export const ReactOrchestratorInput = z.object({
   /** The offline planner's relevance floor: a share of the best tool's BM25 score. */
   minRelevance: z.number().min(0).max(1).default(PLANNER_DEFAULTS.minRelevance),
   /** How long a destructive call waits for a person's approval before it is skipped. */
-  approvalTimeout: Duration.default('24 hours'),
+  approvalTimeout: z._default(Duration, '24 hours'),
   /** The resource pool the agents of the `agents` strategy draw from. */
   agentPool: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'use 1–40 letters, digits, "_" or "-"').default('agents'),
 });

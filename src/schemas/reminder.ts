@@ -5,7 +5,7 @@ export const ReminderInput = z.object({
   recipient: z.email('must be an email address'),
   message: z.string().trim().min(1, 'must not be empty').max(2000),
   /** How long to wait before delivering; the default is a full day, held by a durable timer. */
-  delay: Duration.default('1 day'),
+  delay: z._default(Duration, '1 day'),
 });
 export type ReminderInput = z.input<typeof ReminderInput>;
 

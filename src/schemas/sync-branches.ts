@@ -71,9 +71,9 @@ export const SyncBranchesInput = z.object({
   sync: z.strictObject({
     /** Progress at which the sync point merges after the grace period. */
     mergeRatio: z.number().gt(0).max(1).default(SYNC_DEFAULTS.mergeRatio),
-    gracePeriod: Duration.default(SYNC_DEFAULTS.gracePeriod),
+    gracePeriod: z._default(Duration, SYNC_DEFAULTS.gracePeriod),
     /** How long the sync point waits in all before it rebalances the remaining work and retries it. */
-    overallTimeout: Duration.default(SYNC_DEFAULTS.overallTimeout),
+    overallTimeout: z._default(Duration, SYNC_DEFAULTS.overallTimeout),
     maxRebalances: z.number().int().min(0).max(10).default(SYNC_DEFAULTS.maxRebalances),
   }).prefault({}),
   quality: z.strictObject({
@@ -85,7 +85,7 @@ export const SyncBranchesInput = z.object({
   gates: z.strictObject({
     beforeSync: z.boolean().default(false),
     beforeValidator: z.boolean().default(false),
-    timeout: Duration.default('24 hours'),
+    timeout: z._default(Duration, '24 hours'),
   }).prefault({}),
   /** Where the merged records are written in the filesystem sandbox (JSON lines); default `sync/<workflowId>.jsonl`. */
   output: z.string().trim().min(1).max(500).optional(),

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { safeParse, type $ZodError, type $ZodType, type output } from 'zod/v4/core';
 
 /** One thing wrong with an input: where (`items[2].quantity`, or `(input)` for the whole) and why. */
 export interface Problem {
@@ -11,7 +11,7 @@ export interface Problem {
  * input, a field that is missing reads `required` (not the type error, nor a format rule such as "must be an email
  * address").
  */
-export function problemsOf(error: z.ZodError, input?: unknown): Problem[] {
+export function problemsOf(error: $ZodError, input?: unknown): Problem[] {
   return error.issues.map((issue) => {
     const missing = input !== undefined && issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined;
     return { path: formatPath(issue.path) || '(input)', message: missing ? 'required' : issue.message };
@@ -24,7 +24,7 @@ export function describeProblems(problems: readonly Problem[]): string {
 }
 
 /** {@link problemsOf} as one line. */
-export function describeIssues(error: z.ZodError, input?: unknown): string {
+export function describeIssues(error: $ZodError, input?: unknown): string {
   return describeProblems(problemsOf(error, input));
 }
 
@@ -58,8 +58,9 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string; problems: Problem[] };
 
-export function validate<S extends z.ZodType>(schema: S, raw: unknown): Parsed<z.output<S>> {
-  const result = schema.safeParse(raw);
+/** Checks `raw` against a schema of either flavour, classic zod or zod/mini (src/shared/zod-mini.ts). */
+export function validate<S extends $ZodType>(schema: S, raw: unknown): Parsed<output<S>> {
+  const result = safeParse(schema, raw);
   if (result.success) return { ok: true, value: result.data };
   const problems = problemsOf(result.error, raw);
   return { ok: false, message: describeProblems(problems), problems };

@@ -62,7 +62,7 @@ export const State = z.strictObject({
    */
   approval: z.strictObject({
     subject: z.string().min(1).max(300),
-    timeout: Duration.default('24 hours'),
+    timeout: z._default(Duration, '24 hours'),
     approved: Name,
     denied: Name,
     expired: Name,

@@ -4,7 +4,7 @@ import { ProgressReporter } from './support/progress.js';
 import { StepBoard } from './engine/board.js';
 import { Interpreter } from './engine/interpreter.js';
 import type { MapPartitionInput, MapPartitionOutput } from './engine/map-partitions.js';
-import { AGGREGATE_LIMIT_BYTES } from '../schemas/parallel-aggregate.js';
+import { AGGREGATE_LIMIT_BYTES } from '../schemas/parallel-aggregate-input.js';
 
 /**
  * One partition of a large `map` of a definition (./engine/map-partitions.ts), run as a child of `definitionRun`: runs

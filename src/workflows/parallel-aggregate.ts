@@ -35,15 +35,17 @@ import {
   PartitionInput,
   requiredSuccesses,
   StopRequest,
-  type AggregateStatus,
-  type BranchOutcome,
   type BranchRetry,
-  type BranchStatus,
   type NamedBranch,
-  type ParallelAggregateResult,
-  type PartitionProgress,
-  type PartitionResult,
-  type SettledCounts,
+} from '../schemas/parallel-aggregate-input.js';
+import type {
+  AggregateStatus,
+  BranchOutcome,
+  BranchStatus,
+  ParallelAggregateResult,
+  PartitionProgress,
+  PartitionResult,
+  SettledCounts,
 } from '../schemas/parallel-aggregate.js';
 import { describeToolCall } from '../shared/tool-call-description.js';
 import { retryPolicyFor } from '../shared/tool-retry.js';

@@ -6,7 +6,7 @@ import { PROGRESS_QUERY } from '../../shared/progress.js';
 import { specOf } from '../api.js';
 import { out, print, table } from '../output.js';
 
-const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+const jsonSchema = (schema: z.core.$ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
 
 function describeType(name: string, spec: WorkflowSpec) {
   return {

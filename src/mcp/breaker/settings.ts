@@ -15,11 +15,11 @@ export const BreakerSettingsInput = z.strictObject({
   /** Infrastructure failures within `window` that open the breaker. @default 5 */
   failureThreshold: z.number().int().min(1).max(10_000).default(5),
   /** How far back failures count towards the threshold. @default "60s" */
-  window: Duration.default('60s'),
+  window: z._default(Duration, '60s'),
   /** How long an open breaker refuses calls before it lets one probe through (half-open). @default "60s" */
-  cooldown: Duration.default('60s'),
+  cooldown: z._default(Duration, '60s'),
   /** How long a probe may run before another worker may probe instead (the prober may have died). @default "60s" */
-  probeTimeout: Duration.default('60s'),
+  probeTimeout: z._default(Duration, '60s'),
 });
 export type BreakerSettingsInput = z.input<typeof BreakerSettingsInput>;
 

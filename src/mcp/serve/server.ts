@@ -41,7 +41,7 @@ const FollowArgs = z.strictObject({
 const AnswerArgs = z.strictObject({ workflowId: z.string().min(1) }).extend(ApprovalDecision.shape);
 const CancelArgs = z.strictObject({ workflowId: z.string().min(1) });
 
-const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Tool['inputSchema'];
+const jsonSchema = (schema: z.core.$ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Tool['inputSchema'];
 
 export interface ServeOptions {
   waitSeconds?: number;

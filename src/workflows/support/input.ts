@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/workflow';
-import type { z } from 'zod';
+import type { $ZodType, output } from 'zod/v4/core';
 import { validate } from '../../shared/validation.js';
 import { businessFailure } from '../../shared/business-failure.js';
 
@@ -7,7 +7,7 @@ import { businessFailure } from '../../shared/business-failure.js';
  * Validates a workflow's input inside the workflow (inputs can arrive from any client, not only ours).
  * Bad input fails the run at once with a non-retryable `InvalidInput` naming each field, before any step runs.
  */
-export function parseInput<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
+export function parseInput<S extends $ZodType>(schema: S, raw: unknown): output<S> {
   const parsed = validate(schema, raw);
   if (!parsed.ok) throw businessFailure({ type: 'InvalidInput', message: parsed.message });
   return parsed.value;
