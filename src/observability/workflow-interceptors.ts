@@ -33,6 +33,7 @@ import {
 import { SdkFlags } from '@temporalio/workflow/lib/flags.js';
 import { getActivator } from '@temporalio/workflow/lib/global-attributes.js';
 import { SpanExporter } from '@temporalio/interceptors-opentelemetry/lib/workflow/span-exporter.js';
+import { laterBy } from '../workflows/support/one-promise.js';
 
 /** Hands each sampled span to the sink as it ends, synchronously (the SDK's SimpleSpanProcessor, without its promises). */
 class SinkSpanProcessor implements SpanProcessor {
@@ -87,8 +88,7 @@ class RecordedFlagsInboundInterceptor extends OpenTelemetryInboundInterceptor {
       ended(error);
       settled = Promise.reject(error);
     }
-    for (let turn = 0; turn < RESULT_TURNS + (context ? 1 : 0); turn++) settled = settled.then(passOn);
-    return settled;
+    return laterBy(settled, RESULT_TURNS + (context ? 1 : 0));
   }
 
   override validateUpdate(input: UpdateInput, next: Next<WorkflowInboundCallsInterceptor, 'validateUpdate'>): void {
@@ -102,11 +102,10 @@ class RecordedFlagsInboundInterceptor extends OpenTelemetryInboundInterceptor {
 
 /**
  * The turns the SDK's `execute` took after its span's own (its `instrument`, the active span's callback and its own
- * `await`; one more when the run's headers carry a parent, for `context.with`'s callback): checked against the SDK's
- * code by counting microtask turns.
+ * `await`; one more when the run's headers carry a parent, for `context.with`'s callback). test/one-promise.test.ts
+ * counts them on the SDK's `instrument`.
  */
-const RESULT_TURNS = 3;
-const passOn = (value: unknown) => value;
+export const RESULT_TURNS = 3;
 
 /** Ends a span as the SDK's `instrument` does: ok, or the error (a benign ApplicationFailure leaves the status unset). */
 function endSpan(span: ApiSpan, error?: unknown): void {

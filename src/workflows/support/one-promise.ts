@@ -30,3 +30,15 @@ export function awaitThen<T, R>(start: () => Promise<T>, onFulfilled: (value: T)
   }
   return started.then(onFulfilled, onRejected);
 }
+
+/**
+ * The same settlement as `settled`, `turns` microtask turns later (a `then` each): for a replaced chain of `async`
+ * wrappers whose caller must still resume in the turn it did (the run's span, src/observability/workflow-interceptors.ts).
+ */
+export function laterBy<T>(settled: Promise<T>, turns: number): Promise<T> {
+  let later = settled;
+  for (let turn = 0; turn < turns; turn++) later = later.then(passOn);
+  return later;
+}
+
+const passOn = <T>(value: T): T => value;
