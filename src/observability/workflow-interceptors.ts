@@ -17,6 +17,9 @@
  * workflow sandbox captures a stack trace (with source-map lookups) for every promise created in workflow code, which
  * at 1,000 concurrent activities made span export a visible share of the workflow thread's time (profile: ~0.5 s of
  * ~11 s at 1,000 branches). The same spans, the same sink calls at the same moments; only the promises are gone.
+ * For the same reason the run's span and the activities' spans are made without the SDK's nested async wrappers
+ * (RecordedFlagsInboundInterceptor.execute, SinkOutboundInterceptor): same spans, fewer promises, and the workflow code
+ * resumes in the microtask turn it did, or where it cannot matter (see each).
  */
 // First: the SDK's patch of the sandbox's globals (`performance`) that OpenTelemetry's modules read when they load.
 import '@temporalio/interceptors-opentelemetry/lib/workflow/runtime.js';
@@ -27,8 +30,9 @@ import {
   OpenTelemetryInboundInterceptor, OpenTelemetryInternalsInterceptor, OpenTelemetryOutboundInterceptor, SPAN_DELIMITER, SpanName,
 } from '@temporalio/interceptors-opentelemetry/lib/workflow/index.js';
 import {
-  ApplicationFailure, ContinueAsNew, patched, workflowInfo, type ActivityInput, type WorkflowExecuteInput, type LocalActivityInput, type Next, type QueryInput, type UpdateInput,
-  type WorkflowInboundCallsInterceptor, type WorkflowInterceptors, type WorkflowOutboundCallsInterceptor,
+  ApplicationFailure, ContinueAsNew, patched, workflowInfo, type ActivityInput, type LocalActivityInput, type Next, type QueryInput,
+  type UpdateInput, type WorkflowExecuteInput, type WorkflowInboundCallsInterceptor, type WorkflowInterceptors,
+  type WorkflowOutboundCallsInterceptor,
 } from '@temporalio/workflow';
 import { SdkFlags } from '@temporalio/workflow/lib/flags.js';
 import { getActivator } from '@temporalio/workflow/lib/global-attributes.js';
