@@ -74,7 +74,12 @@ class RecordedFlagsInboundInterceptor extends OpenTelemetryInboundInterceptor {
    * instead of 8 or 10. Histories from before the SDK's interceptors stopped yielding keep the SDK's own path.
    */
   override execute(input: WorkflowExecuteInput, next: Next<WorkflowInboundCallsInterceptor, 'execute'>): Promise<unknown> {
-    const context = extractContextFromHeaders(input.headers);
+    let context: Context | undefined;
+    try {
+      context = extractContextFromHeaders(input.headers);
+    } catch (error) {
+      return Promise.reject(error); // as from the SDK's async execute
+    }
     if (!getActivator().hasFlag(SdkFlags.OpenTelemetryInterceporsAvoidsExtraYields)) return super.execute(input, next);
     const parent = context ?? otelContext.active();
     const span = this.tracer.startSpan(`${SpanName.WORKFLOW_EXECUTE}${SPAN_DELIMITER}${workflowInfo().workflowType}`, undefined, parent);
@@ -150,9 +155,9 @@ class SinkOutboundInterceptor extends OpenTelemetryOutboundInterceptor {
    */
   override scheduleLocalActivity(input: LocalActivityInput, next: Next<WorkflowOutboundCallsInterceptor, 'scheduleLocalActivity'>): Promise<unknown> {
     const activator = getActivator();
-    if (!activator.hasFlag(SdkFlags.OpenTelemetryInterceptorsTracesLocalActivities)) return next(input);
-    if (!activator.hasFlag(SdkFlags.OpenTelemetryInterceporsAvoidsExtraYields)) return super.scheduleLocalActivity(input, next);
-    return this.startActivitySpan(input, next);
+    const sdkPath = !activator.hasFlag(SdkFlags.OpenTelemetryInterceptorsTracesLocalActivities)
+      || !activator.hasFlag(SdkFlags.OpenTelemetryInterceporsAvoidsExtraYields);
+    return sdkPath ? super.scheduleLocalActivity(input, next) : this.startActivitySpan(input, next);
   }
 
   /** `StartActivity:<type>` as the SDK makes it (span, parent, headers), with one promise: the `then` that ends the span. */
