@@ -21,6 +21,7 @@ import {
 } from '@temporalio/workflow';
 import { describeFailure as classifyFailure } from './failures.js';
 import { orchestraMetrics } from './metrics.js';
+import { awaitThen } from './one-promise.js';
 
 /** One forward step of a saga. */
 export interface SagaStep<T> {
@@ -99,9 +100,10 @@ export class Compensations {
   /**
    * Runs one step, with its undo registered first: a step that times out after taking effect is still undone. The
    * undo receives the step's result (recalled if the step's own call ended with an unknown outcome); it is not called
-   * when the step certainly did nothing.
+   * when the step certainly did nothing. Not `async`: one promise per step instead of two, settled in the same
+   * microtask turn (./one-promise.ts).
    */
-  async run<T>(step: SagaStep<T>, undoName: string, undo: (result: T) => Promise<unknown>): Promise<T> {
+  run<T>(step: SagaStep<T>, undoName: string, undo: (result: T) => Promise<unknown>): Promise<T> {
     let state: StepState = 'not started';
     let result: T | undefined;
     let failure: unknown;
@@ -133,27 +135,31 @@ export class Compensations {
       }
     }, step.name);
 
-    if (CancellationScope.current().consideredCancelled) {
-      // Cancelled before the step was scheduled: it never ran, so its undo has nothing to do.
-      this.failure ??= { name: step.name, error: { type: 'Cancelled', message: `cancelled before ${step.name} started` } };
-      throw new CancelledFailure(`cancelled before ${step.name} started`);
-    }
-    state = 'running';
-    this.onChange(step.title ?? step.name);
     try {
-      result = await step.execute();
-      state = 'done';
+      if (CancellationScope.current().consideredCancelled) {
+        // Cancelled before the step was scheduled: it never ran, so its undo has nothing to do.
+        this.failure ??= { name: step.name, error: { type: 'Cancelled', message: `cancelled before ${step.name} started` } };
+        throw new CancelledFailure(`cancelled before ${step.name} started`);
+      }
+      state = 'running';
+      this.onChange(step.title ?? step.name);
     } catch (err) {
+      return Promise.reject(err);
+    }
+    return awaitThen(() => step.execute(), (value) => {
+      result = value;
+      state = 'done';
+      this.executed.push(step.name);
+      this.results[step.name] = value;
+      this.onChange(`${step.name} done`);
+      return value;
+    }, (err) => {
       state = isRejection(err) ? 'rejected' : 'uncertain';
       failure = err;
       this.failure ??= { name: step.name, error: describeFailure(err) };
       this.onChange(`${step.name} failed (${describeFailure(err).type})`);
       throw err;
-    }
-    this.executed.push(step.name);
-    this.results[step.name] = result;
-    this.onChange(`${step.name} done`);
-    return result;
+    });
   }
 
   /**

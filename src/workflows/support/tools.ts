@@ -12,6 +12,7 @@ import { retryPolicyFor, ROUTE_AROUND_OPEN_BREAKER } from '../../shared/tool-ret
 import { toMs } from '../../schemas/common.js';
 import { queueFor } from './queues.js';
 import { acceptServerQuestions } from './questions.js';
+import { awaitThen } from './one-promise.js';
 
 const activities = proxyActivities<ToolActivities>(recoveryTimeouts('tool'));
 /** Short reads run in the workflow's own worker (see CallOptions.local): no heartbeat, a dead worker's call is run again
@@ -47,8 +48,16 @@ export type CallOptions = Omit<ActivityOptions, 'summary'> & {
 export type { ToolResult };
 export { toolText } from '../../shared/tool-result.js';
 
-/** Calls a tool of a configured MCP server as a durable activity; returns its result (one clean value). */
-export async function callTool(call: ToolCall, options: CallOptions = {}): Promise<ToolResult> {
+/**
+ * Calls a tool of a configured MCP server as a durable activity; returns its result (one clean value). Not `async`:
+ * one promise per call instead of two, resolved in the same microtask turn (see ./one-promise.ts).
+ */
+export function callTool(call: ToolCall, options: CallOptions = {}): Promise<ToolResult> {
+  return awaitThen(() => scheduleToolCall(call, options), recordedToolResult);
+}
+
+/** The `callTool` activity (local for a short read), scheduled now; its promise settles with the activity's result. */
+function scheduleToolCall(call: ToolCall, options: CallOptions): Promise<unknown> {
   const { readOnly: _readOnly, summary, hasFallback, retry: _retry, local, ...activityOptions } = options;
   const askFor = call.elicitation ? toMs(call.elicitation.timeout) : undefined;
   if (askFor) {
@@ -59,19 +68,19 @@ export async function callTool(call: ToolCall, options: CallOptions = {}): Promi
   const retry = hasFallback ? { ...policy, nonRetryableErrorTypes: [...policy.nonRetryableErrorTypes ?? [], ...ROUTE_AROUND_OPEN_BREAKER] } : policy;
   if (local && !askFor && patched(LOCAL_READS_PATCH)) {
     const { startToCloseTimeout, scheduleToCloseTimeout, cancellationType } = activityOptions;
-    return recordedToolResult(await localActivities.callTool.executeWithOptions({
+    return localActivities.callTool.executeWithOptions({
       summary: summaryOf(call, summary), retry,
       ...(startToCloseTimeout ? { startToCloseTimeout } : {}),
       ...(scheduleToCloseTimeout ? { scheduleToCloseTimeout } : {}),
       ...(cancellationType ? { cancellationType } : {}),
-    }, [call]));
+    }, [call]);
   }
-  return recordedToolResult(await activities.callTool.executeWithOptions({
+  return activities.callTool.executeWithOptions({
     summary: summaryOf(call, summary),
     retry,
     taskQueue: queueFor('tools'),
     ...activityOptions,
-  }, [call]));
+  }, [call]);
 }
 
 /** The retry policy `callTool` runs a call with: the one given, else what the call's retry safety allows. */
@@ -103,12 +112,17 @@ export function stepKey(step: string): string {
   return patched(RUN_SCOPED_KEYS_PATCH) ? `${info.firstExecutionRunId}:${step}` : `${info.workflowId}:${step}`;
 }
 
-/** Calls a tool of Orchestra's store server and returns its structured result. */
-export async function store<T = Record<string, unknown>>(
+/**
+ * Calls a tool of Orchestra's store server and returns its structured result. Not `async`, and its `.then` keeps the
+ * turn its `await` took (./one-promise.ts): callers resume when they did before.
+ */
+export function store<T = Record<string, unknown>>(
   tool: string,
   args: Record<string, unknown>,
   options: CallOptions & { idempotencyKey?: string } = {},
 ): Promise<T> {
-  const { idempotencyKey, ...callOptions } = options;
-  return await callTool({ server: 'store', tool, args, idempotencyKey }, callOptions) as T;
+  return awaitThen(() => {
+    const { idempotencyKey, ...callOptions } = options;
+    return callTool({ server: 'store', tool, args, idempotencyKey }, callOptions);
+  }, (result) => result as T);
 }
