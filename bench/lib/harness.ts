@@ -252,7 +252,16 @@ export function meanBreakdown(parts: readonly HistoryBreakdown[]): HistoryBreakd
  * A run's history events, and those of every child workflow it started (recursively): a partitioned fan-out's
  * branches live in its children's histories.
  */
-export async function historyTree(address: string, namespace: string, handle: WorkflowHandle): Promise<{ workflows: number; events: number; largest: number }> {
+/** A run's history tree: workflows, events, the largest history, and its workflow tasks that failed or timed out (each
+ * a replay of the whole history on the worker's next task). */
+export interface HistoryTree {
+  workflows: number;
+  events: number;
+  largest: number;
+  failedWorkflowTasks: number;
+}
+
+export async function historyTree(address: string, namespace: string, handle: WorkflowHandle): Promise<HistoryTree> {
   // A 10,000-branch parent's history (its input, its children's inputs and results, its aggregate) passes gRPC's
   // default 4 MB message limit: read it on a connection that accepts larger pages.
   const connection = await Connection.connect({ address, channelArgs: { 'grpc.max_receive_message_length': 256 * 1024 * 1024 } });
@@ -263,10 +272,11 @@ export async function historyTree(address: string, namespace: string, handle: Wo
   }
 }
 
-async function walk(client: Client, handle: WorkflowHandle): Promise<{ workflows: number; events: number; largest: number }> {
+async function walk(client: Client, handle: WorkflowHandle): Promise<HistoryTree> {
   let workflows = 0;
   let events = 0;
   let largest = 0;
+  let failedWorkflowTasks = 0;
   const queue: Array<{ workflowId: string; runId?: string }> = [{ workflowId: handle.workflowId }];
   while (queue.length) {
     const batch = queue.splice(0, 16);
@@ -277,12 +287,13 @@ async function walk(client: Client, handle: WorkflowHandle): Promise<{ workflows
       events += list.length;
       largest = Math.max(largest, list.length);
       for (const e of list) {
+        if (e.workflowTaskFailedEventAttributes || e.workflowTaskTimedOutEventAttributes) failedWorkflowTasks += 1;
         const child = e.childWorkflowExecutionStartedEventAttributes?.workflowExecution;
         if (child?.workflowId) queue.push({ workflowId: child.workflowId, runId: child.runId ?? undefined });
       }
     }
   }
-  return { workflows, events, largest };
+  return { workflows, events, largest, failedWorkflowTasks };
 }
 
 /**

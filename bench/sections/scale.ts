@@ -5,7 +5,7 @@
  * fan-out runs the same sizes on a fresh plain SDK worker: how the cost grows, side by side.
  */
 import type { BenchContext } from '../lib/context.js';
-import { defaultNodeFlags, historyTree, sampleMemory, startBenchWorker, type HeapPeaks } from '../lib/harness.js';
+import { defaultNodeFlags, historyTree, sampleMemory, startBenchWorker, type HeapPeaks, type HistoryTree } from '../lib/harness.js';
 import { round, since } from '../lib/stats.js';
 import { fanOutInput } from './fanout.js';
 
@@ -24,6 +24,8 @@ export interface ScaleRun {
   workflows: number;
   historyEvents: number;
   largestHistory: number;
+  /** Workflow tasks that failed or timed out across the run's histories (each one replays the whole history). */
+  failedWorkflowTasks?: number;
   /** Size of the workflow's result as JSON (Temporal refuses payloads over 2 MB). */
   resultBytes: number;
   workerIdleRssMiB?: number;
@@ -97,7 +99,7 @@ export async function scale(ctx: BenchContext): Promise<ScaleResult | { skipped:
           error = err.message; // the worker died (e.g. out of memory)
         }), 200);
         const wall = since(start) / 1000;
-        let tree = { workflows: 0, events: 0, largest: 0 };
+        let tree: HistoryTree = { workflows: 0, events: 0, largest: 0, failedWorkflowTasks: 0 };
         try {
           if (workflowId) tree = await historyTree(ctx.env.address, ctx.env.namespace ?? 'default', ctx.client.workflow.getHandle(workflowId));
         } catch (err) {
@@ -117,6 +119,7 @@ export async function scale(ctx: BenchContext): Promise<ScaleResult | { skipped:
           workflows: tree.workflows,
           historyEvents: tree.events,
           largestHistory: tree.largest,
+          failedWorkflowTasks: tree.failedWorkflowTasks,
           resultBytes,
           workerIdleRssMiB: idle?.rssMiB,
           workerPeakRssMiB: worker.memory()?.peakRssMiB,
@@ -125,7 +128,7 @@ export async function scale(ctx: BenchContext): Promise<ScaleResult | { skipped:
         };
         runs.push(run);
         ctx.log(`scale ${variant}${flags.length ? ` (${flags.join(' ')})` : ''} ${branches}: ${status} ${completed}/${branches} in ${run.wallSeconds} s, ${tree.events} events in ${tree.workflows} workflows ` +
-          `(largest ${tree.largest}), worker peak RSS ${run.workerPeakRssMiB} MiB${error ? ` — ERROR ${error.split('\n')[0]}` : ''}`);
+          `(largest ${tree.largest}, ${tree.failedWorkflowTasks} failed workflow tasks), worker peak RSS ${run.workerPeakRssMiB} MiB${error ? ` — ERROR ${error.split('\n')[0]}` : ''}`);
       } finally {
         if (worker !== shared) await worker.stop();
       }
