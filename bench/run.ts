@@ -20,7 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Orchestra } from '../src/client/api.js';
-import { startDevServer } from '../src/runtime/dev-server.js';
+import { EMBEDDED_SERVER_SETTINGS, startDevServer } from '../src/runtime/dev-server.js';
 import { installRuntime } from '../src/runtime/logging.js';
 import { projectRoot } from '../src/runtime/paths.js';
 import { latencyChart, langgraphChart, renderCharts, scaleChart, throughputChart, type Chart } from './lib/charts.js';
@@ -130,7 +130,7 @@ try {
 }
 
 const output: BenchOutput = {
-  meta: { ...meta, finishedAt: new Date().toISOString(), server: dbFile ? { kind: 'sqlite-file-wal', dbFile: path.basename(dbFile) } : { kind: 'sqlite-in-memory' }, worker: workerSettings, twin: twinSettings },
+  meta: { ...meta, finishedAt: new Date().toISOString(), server: { ...(dbFile ? { kind: 'sqlite-file-wal', dbFile: path.basename(dbFile) } : { kind: 'sqlite-in-memory' }), dynamicConfig: EMBEDDED_SERVER_SETTINGS }, worker: workerSettings, twin: twinSettings },
   results: results as BenchOutput['results'],
 };
 const stamp = startedAt.toISOString().replace(/[:.]/g, '-');

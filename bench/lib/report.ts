@@ -24,7 +24,8 @@ export interface BenchOutput {
     mode: string;
     machine: MachineInfo;
     versions: Versions;
-    server: { kind: string; dbFile?: string };
+    /** The headline server's `--dynamic-config-value`s (recorded since round 5; earlier runs had LIFTED_QUEUE_READER_LIMITS). */
+    server: { kind: string; dbFile?: string; dynamicConfig?: string[] };
     worker?: WorkerSettings;
     twin?: WorkerSettings;
   };
@@ -186,7 +187,7 @@ export function renderReport(out: BenchOutput, wal: BenchOutput | undefined, cha
   p('## Machine, versions, settings', '',
     `- **Machine**: ${m.cores} cores (${m.cpuModel}), ${m.memoryGiB} GiB memory, ${m.os} ${m.arch}. Shared with other engineers' test runs: each section lists the load average and the CPU its processes and everyone else used.`,
     `- **Versions**: Node ${v.node}; ${v.temporalCli}; ${Object.entries(v.packages).map(([k, ver]) => `${k} ${ver}`).join(', ')}.`,
-    `- **Server**: ${meta.server.kind === 'sqlite-in-memory' ? 'Temporal CLI dev server, in-memory SQLite' : 'Temporal CLI dev server, SQLite file in WAL mode (synchronous=NORMAL)'}, started by the bench on a random port exactly as \`npm start\` starts it (\`startDevServer()\`: the history service's queue-reader limits lifted and its buffered-events limit raised, \`EMBEDDED_SERVER_SETTINGS\` in src/runtime/dev-server.ts), Orchestra's search attributes registered. The stock server's settings are a secondary section (Investigations).`,
+    `- **Server**: ${meta.server.kind === 'sqlite-in-memory' ? 'Temporal CLI dev server, in-memory SQLite' : 'Temporal CLI dev server, SQLite file in WAL mode (synchronous=NORMAL)'}, started by the bench on a random port exactly as \`npm start\` starts it (\`startDevServer()\`: ${meta.server.dynamicConfig ? `\`${meta.server.dynamicConfig.join('\`, \`')}\`, \`EMBEDDED_SERVER_SETTINGS\`` : 'the history service\'s queue-reader limits lifted, \`LIFTED_QUEUE_READER_LIMITS\`'} in src/runtime/dev-server.ts), Orchestra's search attributes registered. The stock server's settings are a secondary section (Investigations).`,
     `- **Orchestra's worker**: \`createWorkers()\` (src/workers/pool.ts: the base queue and each capability's queue, as \`npm start\` polls them) in its own process, prebuilt bundle of bench/workflows.ts (every Orchestra workflow + the bench's) with Orchestra's workflow interceptors, its runtime, logging, metrics and tracing set-up, real MCP servers through its pool (store on a scratch SQLite file, filesystem sandbox, the bench's sleep server). ` +
       (meta.worker ? `Resolved settings: ${settingsLine(meta.worker)}.` : ''),
     `- **Raw twin's worker**: a plain \`Worker.create()\` with the SDK's default options in its own process (bench/twin-worker-process.ts), its own bundle of bench/raw-workflows.ts alone (no interceptors), no Orchestra runtime, sinks or MCP pool: its \`callTool\` is the MCP SDK's \`Client\` over stdio to the same store and sleep servers. ` +
