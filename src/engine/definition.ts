@@ -12,19 +12,23 @@
  * (`steps.charge.retry.maximumAttempts: …`). Each step does exactly one thing, named by its one action key (`call`,
  * `set`, `fail`, `switch`, `parallel`, `map`, `loop`, `wait`, `approval`, `workflow`); the other keys say when and how
  * it runs. Every default lives here, in the schema; `orchestra schema` prints the JSON Schema generated from it.
+ *
+ * In zod/mini (src/shared/zod-mini.ts says why): `definitionRun` builds this module in every run's first task and
+ * checks its definition against it. Same accepted definitions, output, messages and JSON Schema as zod classic.
  */
-import { z } from 'zod';
+import { z } from 'zod/mini';
+import '../shared/zod-mini.js'; // English messages, as classic zod gives
 import { Duration } from '../schemas/common.js';
 
 /** Step ids are identifiers so expressions can name them: `steps.charge_payment.payment_id`. */
-export const StepId = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'step ids are identifiers: letters, digits and "_", not starting with a digit');
+export const StepId = z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'step ids are identifiers: letters, digits and "_", not starting with a digit'));
 
 /**
  * A JSONata expression (https://jsonata.org) over the run's context: `input`, `steps.<id>` (earlier outputs),
  * `item`/`index` in a map, `iteration`/`previous` in a loop, `result` in an output mapping or a compensation, `error`
  * in a catch or onFailure step. Conditions take the bare expression (`steps.score.value > 0.8`) or `${ … }`.
  */
-export const Expression = z.string().min(1, 'must be an expression');
+export const Expression = z.string().check(z.minLength(1, 'must be an expression'));
 
 /**
  * A value with expressions inside: any JSON, where a string that is exactly `${ expr }` becomes the expression's value
@@ -34,29 +38,29 @@ export const Mapping = z.unknown();
 
 export const RetryOptions = z.strictObject({
   /** Attempts in all, the first included. @default 3 */
-  maximumAttempts: z.number().int().min(1).max(100).default(3),
+  maximumAttempts: z._default(z.number().check(z.int(), z.gte(1), z.lte(100)), 3),
   /** @default "1s" */
   initialInterval: z._default(Duration, '1s'),
   /** @default 2 */
-  backoffCoefficient: z.number().min(1).max(10).default(2),
+  backoffCoefficient: z._default(z.number().check(z.gte(1), z.lte(10)), 2),
   /** @default "30s" */
   maximumInterval: z._default(Duration, '30s'),
   /** Error types never retried (business rejections); the tools' own non-retryable types are always included. */
-  nonRetryableErrorTypes: z.array(z.string().min(1)).default([]),
+  nonRetryableErrorTypes: z._default(z.array(z.string().check(z.minLength(1))), []),
 });
 
 /** How many branches (or items) must complete: all, any one, N of M, or at most P% may fail. */
 export const Join = z.union([
   z.enum(['all', 'any']),
-  z.strictObject({ quorum: z.number().int().min(1) }),
-  z.strictObject({ toleratedFailurePercentage: z.number().min(0).max(100) }),
+  z.strictObject({ quorum: z.number().check(z.int(), z.gte(1)) }),
+  z.strictObject({ toleratedFailurePercentage: z.number().check(z.gte(0), z.lte(100)) }),
 ]);
 export type Join = z.infer<typeof Join>;
 
 /** Once the join is decided: cancel the branches still running, or let them finish. @default "cancel" */
 export const OnDecided = z.enum(['cancel', 'keep']);
 
-const Call = z.string().regex(/^[A-Za-z0-9_-]+(\.\S+)?$/, 'name a registered activity ("sentiment") or an MCP tool as <server>.<tool> ("store.charge_payment")');
+const Call = z.string().check(z.regex(/^[A-Za-z0-9_-]+(\.\S+)?$/, 'name a registered activity ("sentiment") or an MCP tool as <server>.<tool> ("store.charge_payment")'));
 
 const SwitchCase = z.strictObject({ when: Expression, then: StepId });
 
@@ -68,20 +72,20 @@ const Wait = z.union([
 
 const Approval = z.strictObject({
   /** What the person is asked to decide; may contain `${ … }`. */
-  subject: z.string().min(1),
+  subject: z.string().check(z.minLength(1)),
   /** @default "24h" */
   timeout: z._default(Duration, '24h'),
 });
 
 const ChildWorkflow = z.union([
-  z.strictObject({ definition: z.string().min(1), input: Mapping.optional() }),
-  z.strictObject({ type: z.string().min(1), input: Mapping.optional() }),
+  z.strictObject({ definition: z.string().check(z.minLength(1)), input: z.optional(Mapping) }),
+  z.strictObject({ type: z.string().check(z.minLength(1)), input: z.optional(Mapping) }),
 ]);
 
 const Fail = z.strictObject({
   /** The failure's type, for callers to branch on. @default "DefinitionFailure" */
-  type: z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/).default('DefinitionFailure'),
-  message: z.string().min(1),
+  type: z._default(z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9]*$/)), 'DefinitionFailure'),
+  message: z.string().check(z.minLength(1)),
 });
 
 /**
@@ -117,66 +121,66 @@ export interface Step {
   workflow?: z.output<typeof ChildWorkflow>;
 }
 
-export const Step: z.ZodType<Step, unknown> = z.lazy(() => z.strictObject({
-  description: z.string().optional(),
+export const Step: z.ZodMiniType<Step, unknown> = z.lazy(() => z.strictObject({
+  description: z.optional(z.string()),
   /** Steps that must finish first (a DAG); ready steps run concurrently, at most `maxParallel` at a time. */
-  dependsOn: z.preprocess((v) => (typeof v === 'string' ? [v] : v), z.array(StepId)).optional(),
+  dependsOn: z.optional(z.pipe(z.transform((v: unknown) => (typeof v === 'string' ? [v] : v)), z.array(StepId))),
   /** Run only when this holds; otherwise the step is skipped. */
-  if: Expression.optional(),
+  if: z.optional(Expression),
   /** The step's input: a call's arguments, a child's input (mapping with `${ … }`). */
-  input: Mapping.optional(),
+  input: z.optional(Mapping),
   /** Shapes what the step returns into its output (`result` is the raw result). @default the raw result */
-  output: Mapping.optional(),
-  retry: RetryOptions.optional(),
+  output: z.optional(Mapping),
+  retry: z.optional(RetryOptions),
   /** How long the step may take, retries included. */
   timeout: z.optional(Duration),
   /** A fallback step run when this one fails; its output becomes this step's output (`error` says what failed). */
-  catch: Step.optional(),
+  catch: z.optional(Step),
   /** A failure is recorded and dependents still run. @default false */
-  continueOnFailure: z.boolean().default(false),
+  continueOnFailure: z._default(z.boolean(), false),
   /** The step that undoes this one (`result` is this step's result), run in reverse order if the run fails. */
-  compensate: Step.optional(),
+  compensate: z.optional(Step),
   /** Declares an MCP tool call a read: retried freely and sent without an idempotency key. @default false */
-  readOnly: z.boolean().default(false),
+  readOnly: z._default(z.boolean(), false),
 
-  call: Call.optional(),
-  set: Mapping.optional(),
-  fail: Fail.optional(),
-  switch: z.strictObject({ cases: z.array(SwitchCase).min(1), default: StepId.optional() }).optional(),
-  parallel: z.strictObject({
-    branches: z.record(StepId, Step).refine((b) => Object.keys(b).length > 0, 'needs at least one branch'),
-    join: Join.default('all'),
-    onDecided: OnDecided.default('cancel'),
-  }).optional(),
-  map: z.strictObject({
+  call: z.optional(Call),
+  set: z.optional(Mapping),
+  fail: z.optional(Fail),
+  switch: z.optional(z.strictObject({ cases: z.array(SwitchCase).check(z.minLength(1)), default: z.optional(StepId) })),
+  parallel: z.optional(z.strictObject({
+    branches: z.record(StepId, Step).check(z.refine((b) => Object.keys(b).length > 0, 'needs at least one branch')),
+    join: z._default(Join, 'all'),
+    onDecided: z._default(OnDecided, 'cancel'),
+  })),
+  map: z.optional(z.strictObject({
     /** An expression giving the list to map over. */
     items: Expression,
     /** The step run once per item (`item`, `index` in its expressions). */
     step: Step,
     /** Items in flight at once. @default the definition's maxParallel */
-    maxConcurrency: z.number().int().min(1).max(1000).optional(),
+    maxConcurrency: z.optional(z.number().check(z.int(), z.gte(1), z.lte(1000))),
     /**
      * More items than this run in child workflows (`definitionMap`) of at most this many each, so the run's history
      * stays bounded. A map whose step holds a `compensate` runs inline (its undos belong to the run).
      * @default 1000 (MAP_PARTITION_SIZE)
      */
-    partitionSize: z.number().int().min(1).max(MAP_PARTITION_SIZE).optional(),
-    join: Join.default('all'),
-    onDecided: OnDecided.default('cancel'),
-  }).optional(),
-  loop: z.strictObject({
+    partitionSize: z.optional(z.number().check(z.int(), z.gte(1), z.lte(MAP_PARTITION_SIZE))),
+    join: z._default(Join, 'all'),
+    onDecided: z._default(OnDecided, 'cancel'),
+  })),
+  loop: z.optional(z.strictObject({
     /** The body: steps (a DAG of their own) run once per iteration. */
-    steps: z.record(StepId, Step).refine((b) => Object.keys(b).length > 0, 'needs at least one step'),
+    steps: z.record(StepId, Step).check(z.refine((b) => Object.keys(b).length > 0, 'needs at least one step')),
     /** Stop once this holds after an iteration (`iteration`, `steps.<body step>`). */
     until: Expression,
-    maxIterations: z.number().int().min(1).max(100_000),
+    maxIterations: z.number().check(z.int(), z.gte(1), z.lte(100_000)),
     /** Run the loop as a child workflow that continues as new after this many iterations (long loops). */
-    iterationsPerRun: z.number().int().min(1).max(1000).optional(),
-  }).optional(),
-  wait: Wait.optional(),
-  approval: Approval.optional(),
-  workflow: ChildWorkflow.optional(),
-}).superRefine((step, ctx) => {
+    iterationsPerRun: z.optional(z.number().check(z.int(), z.gte(1), z.lte(1000))),
+  })),
+  wait: z.optional(Wait),
+  approval: z.optional(Approval),
+  workflow: z.optional(ChildWorkflow),
+}).check(z.superRefine((step, ctx) => {
   const actions = ACTIONS.filter((a) => step[a] !== undefined);
   if (actions.length !== 1) {
     ctx.addIssue({
@@ -184,25 +188,25 @@ export const Step: z.ZodType<Step, unknown> = z.lazy(() => z.strictObject({
       message: actions.length ? `a step does one thing: choose one of ${actions.join(', ')}` : `a step needs one action: ${ACTIONS.join(', ')}`,
     });
   }
-}));
+})));
 
 export const Definition = z.strictObject({
   /** The format version. */
   orchestra: z.literal(1, 'this file is not an Orchestra definition: start it with `orchestra: 1`'),
-  name: z.string().regex(/^[A-Za-z0-9._-]{1,60}$/, 'use 1–60 letters, digits, ".", "-" or "_"'),
-  version: z.union([z.string().min(1), z.number()]).transform(String).default('1'),
-  description: z.string().optional(),
+  name: z.string().check(z.regex(/^[A-Za-z0-9._-]{1,60}$/, 'use 1–60 letters, digits, ".", "-" or "_"')),
+  version: z._default(z.pipe(z.union([z.string().check(z.minLength(1)), z.number()]), z.transform(String)), '1'),
+  description: z.optional(z.string()),
   /** A JSON Schema the run's input must satisfy; checked before the run starts. */
-  input: z.record(z.string(), z.unknown()).optional(),
+  input: z.optional(z.record(z.string(), z.unknown())),
   /** The whole run's limit; past it the run fails and compensates. */
   timeout: z.optional(Duration),
   /** Steps running at once, at most. @default 10 (seed 002's max_parallel_steps) */
-  maxParallel: z.number().int().min(1).max(1000).default(10),
-  steps: z.record(StepId, Step).refine((s) => Object.keys(s).length > 0, 'needs at least one step'),
+  maxParallel: z._default(z.number().check(z.int(), z.gte(1), z.lte(1000)), 10),
+  steps: z.record(StepId, Step).check(z.refine((s) => Object.keys(s).length > 0, 'needs at least one step')),
   /** The run's result (mapping over `input` and `steps`). @default every step's output */
-  output: Mapping.optional(),
+  output: z.optional(Mapping),
   /** A step run when the run fails, after compensation (`error` says what failed). */
-  onFailure: Step.optional(),
+  onFailure: z.optional(Step),
 });
 export type Definition = z.output<typeof Definition>;
 export type DefinitionInput = z.input<typeof Definition>;

@@ -8,7 +8,7 @@ export const AccessRequestInput = z.object({
   /** The request in the user's words; its wording decides the user type (seed 001 §3). */
   request: z.string().trim().min(1, 'must not be empty').max(2000, 'must be at most 2000 characters'),
   /** Who asks (a name or an e-mail address); shown to the approver. */
-  requester: Approver.optional(),
+  requester: z.optional(Approver),
   /** How long an admin request waits for a decision. */
   approvalTimeout: z._default(Duration, '24 hours'),
   /** What a time-out means: deny, or deny and open an escalation ticket for the senior support team. */

@@ -1,18 +1,11 @@
 /**
  * Input and result of `definitionRun`, the interpreter of declarative definitions (src/engine/, src/workflows/
- * definition-run.ts). The definition travels in the input, so a run's history holds exactly what it ran.
+ * definition-run.ts): the result here, and (re-exported from ./definition-run-input.ts, which the workflow imports) the
+ * input.
  */
 import { z } from 'zod';
 
-export const DefinitionRunInput = z.object({
-  /** The definition (`orchestra: 1`, …); checked in full by the interpreter before any step (src/engine/checks.ts). */
-  definition: z.record(z.string(), z.unknown()),
-  /** The run's input: `input` in expressions, checked against the definition's `input` JSON Schema before start. */
-  input: z.unknown().default({}),
-  /** Definitions its `workflow` steps start by name (resolved by the client from the definitions folder). */
-  definitions: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
-});
-export type DefinitionRunInput = z.input<typeof DefinitionRunInput>;
+export * from './definition-run-input.js';
 
 export const StepState = z.object({
   status: z.enum(['pending', 'running', 'completed', 'failed', 'skipped', 'compensated']),

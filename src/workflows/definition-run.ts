@@ -1,7 +1,8 @@
 import { ApplicationFailure, CancellationScope, isCancellation, workflowInfo } from '@temporalio/workflow';
 import { checkDefinition, describeProblems } from '../engine/checks.js';
 import { resolve } from '../engine/expressions.js';
-import { DefinitionRunInput, type DefinitionRunFailure, type DefinitionRunResult } from '../schemas/definition-run.js';
+import type { DefinitionRunFailure, DefinitionRunResult } from '../schemas/definition-run.js';
+import { DefinitionRunInput } from '../schemas/definition-run-input.js';
 import { Compensations } from './support/compensations.js';
 import { describeFailure } from './support/failures.js';
 import { parseInput } from './support/input.js';

@@ -9,20 +9,13 @@
  * The decision arrives as the `decide` update (`orchestra approve <workflowId> --by <name> [--deny] [--comment …]`).
  * Its validator rejects, before anything is recorded, a decision when none is pending, a second decision, one at or
  * after the time-out, and a malformed one (an approver that is neither a name nor an e-mail address); see
- * `decisionProblem` in src/schemas/approval.ts. An accepted decision is recorded with its approver, comment and
+ * `decisionProblem` in src/schemas/approval-decision.ts. An accepted decision is recorded with its approver, comment and
  * (workflow) time, answered to the caller as an acknowledgement, shown in the progress details and by the `approval`
  * query.
  */
 import { condition, defineQuery, defineUpdate, patched, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import {
-  ApprovalDecision,
-  decisionProblem,
-  type ApprovalAck,
-  type ApprovalOutcome,
-  type ApprovalRecord,
-  type ApprovalState,
-  type PendingApproval,
-} from '../../schemas/approval.js';
+import { ApprovalDecision, decisionProblem } from '../../schemas/approval-decision.js';
+import type { ApprovalAck, ApprovalOutcome, ApprovalRecord, ApprovalState, PendingApproval } from '../../schemas/approval.js';
 import { toMs, type Duration } from '../../schemas/common.js';
 import { APPROVAL_QUERY, DECIDE_UPDATE } from '../../shared/approval.js';
 import { APPROVAL_PENDING } from '../../shared/search-attributes.js';
